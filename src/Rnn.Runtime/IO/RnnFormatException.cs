@@ -1,0 +1,18 @@
+namespace Rnn.Runtime.IO;
+
+/// <summary>
+/// A model or tensor file that cannot be used: missing, truncated, corrupt, of an unsupported dtype, or
+/// holding tensors whose names, shapes or values do not fit. The message names the file and the tensor.
+/// </summary>
+public sealed class RnnFormatException : IOException
+{
+    public string? FilePath { get; }
+    public string? TensorName { get; }
+
+    public RnnFormatException(string message, string? filePath = null, string? tensorName = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        FilePath = filePath;
+        TensorName = tensorName;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Runtime.Intrinsics;
+
+namespace Rnn.Runtime.Kernels;
+
+/// <summary>
+/// Picks the kernel path once at start-up from what the hardware accelerates. The environment variable
+/// <c>RNN_KERNEL_PATH</c> (<c>scalar</c>, <c>vector256</c>, <c>vector512</c>) lowers the choice, so a
+/// user or a test can run the lower paths on a machine that has the higher ones.
+/// </summary>
+public static class KernelPaths
+{
+    public const string EnvironmentVariable = "RNN_KERNEL_PATH";
+
+    /// <summary>The widest path this process supports, lowered by <c>RNN_KERNEL_PATH</c> if set.</summary>
+    public static KernelPath Default { get; } = ChooseDefault();
+
+    /// <summary>The widest path the hardware accelerates, whatever the environment says.</summary>
+    public static KernelPath Widest { get; } =
+        Vector512.IsHardwareAccelerated ? KernelPath.Vector512
+        : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
+        : KernelPath.Scalar;
+
+    public static bool IsSupported(KernelPath path) => path <= Widest && path >= KernelPath.Scalar;
+
+    /// <summary>All paths that run on this machine, lowest first.</summary>
+    public static KernelPath[] Supported()
+    {
+        var list = new KernelPath[(int)Widest + 1];
+        for (int i = 0; i < list.Length; i++) list[i] = (KernelPath)i;
+        return list;
+    }
+
+    /// <summary>Throws a clear error when <paramref name="path"/> cannot run here.</summary>
+    public static void EnsureSupported(KernelPath path)
+    {
+        if (!IsSupported(path))
+            throw new PlatformNotSupportedException(
+                $"Kernel path {path} is not accelerated on this machine (widest available: {Widest}).");
+    }
+
+    public static KernelPath Parse(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "scalar" => KernelPath.Scalar,
+        "vector256" or "avx2" or "256" => KernelPath.Vector256,
+        "vector512" or "avx512" or "512" => KernelPath.Vector512,
+        _ => throw new ArgumentException(
+            $"Unknown kernel path '{text}': expected scalar, vector256 or vector512.", nameof(text)),
+    };
+
+    private static KernelPath ChooseDefault()
+    {
+        string? forced = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(forced)) return Widest;
+        KernelPath wanted = Parse(forced);
+        return wanted < Widest ? wanted : Widest;
+    }
+}
