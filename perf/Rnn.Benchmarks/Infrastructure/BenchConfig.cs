@@ -17,6 +17,7 @@ internal static class BenchConfig
     {
         Job job = Job.Default
             .WithId("Short")
+            .WithToolchain(PatchedCsProjGenerator.CreateToolchain())
             .WithLaunchCount(1)
             .WithWarmupCount(3)
             .WithIterationCount(9)
