@@ -11,7 +11,8 @@ namespace Rnn.Runtime.IO;
 /// </summary>
 internal sealed class NpyHeader
 {
-    public static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    // 0x93 then "NUMPY" (a "\x93NUMPY" literal would not do: C# reads \x as UTF-16 and u8 encodes it in two bytes).
+    public static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     public StoredFloatType DType { get; }
     public int[] Shape { get; }
