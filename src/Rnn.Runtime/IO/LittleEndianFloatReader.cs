@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -69,14 +71,15 @@ internal static class LittleEndianFloatReader
     {
         switch (type)
         {
+            case StoredFloatType.Float16 when BitConverter.IsLittleEndian:
+                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(source), destination);
+                break;
             case StoredFloatType.Float16:
                 for (int i = 0; i < destination.Length; i++)
                     destination[i] = (float)BitConverter.UInt16BitsToHalf(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(2 * i)));
                 break;
             case StoredFloatType.BFloat16:
-                // bfloat16 is the top half of a float32: shifting it back up is exact, NaN payloads included.
-                for (int i = 0; i < destination.Length; i++)
-                    destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(2 * i)) << 16);
+                ConvertBFloat16(source, destination);
                 break;
             case StoredFloatType.Float64:
                 for (int i = 0; i < destination.Length; i++)
@@ -85,5 +88,24 @@ internal static class LittleEndianFloatReader
             default:
                 throw new ArgumentOutOfRangeException(nameof(type));
         }
+    }
+
+    // bfloat16 is the top half of a float32: shifting it back up is exact, NaN payloads included.
+    private static void ConvertBFloat16(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        int i = 0;
+        if (BitConverter.IsLittleEndian && Vector.IsHardwareAccelerated)
+        {
+            ReadOnlySpan<ushort> halves = MemoryMarshal.Cast<byte, ushort>(source);
+            Span<uint> words = MemoryMarshal.Cast<float, uint>(destination);
+            for (; i <= halves.Length - Vector<ushort>.Count; i += Vector<ushort>.Count)
+            {
+                Vector.Widen(new Vector<ushort>(halves.Slice(i)), out Vector<uint> low, out Vector<uint> high);
+                (low << 16).CopyTo(words.Slice(i));
+                (high << 16).CopyTo(words.Slice(i + Vector<uint>.Count));
+            }
+        }
+        for (; i < destination.Length; i++)
+            destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(2 * i)) << 16);
     }
 }

@@ -18,7 +18,7 @@ public static class Npy
         NpyHeader header = NpyHeader.Read(file, fullPath);
         if (header.ElementCount > Array.MaxLength)
             throw new RnnFormatException($"NumPy file '{fullPath}' has {header.ElementCount} elements, more than one array can hold.", fullPath);
-        var data = new float[header.ElementCount];
+        float[] data = GC.AllocateUninitializedArray<float>((int)header.ElementCount);
         LittleEndianFloatReader.Read(file, header.DataOffset, header.DType, data, fullPath, null);
         return new NpyArray(header.Shape, data);
     }

@@ -49,7 +49,9 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = Path.GetFullPath(path);
-        SafeFileHandle file = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        SafeFileHandle file = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read,
+            // Delete sharing lets a trainer atomically replace a checkpoint that is open here (matters on Windows).
+            FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
         try
         {
             long fileLength = RandomAccess.GetLength(file);
@@ -109,7 +111,8 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
         if (entry.ElementCount > Array.MaxLength)
             throw new RnnFormatException(
                 $"Safetensors file '{SourceName}': tensor '{name}' has {entry.ElementCount} elements, more than one array can hold.", SourceName, name);
-        var values = new float[entry.ElementCount];
+        // Every element is overwritten by the read, so skip zeroing (it matters for tensors of many MB).
+        float[] values = GC.AllocateUninitializedArray<float>((int)entry.ElementCount);
         Read(name, values);
         return values;
     }

@@ -20,8 +20,10 @@ public static class GoldenData
     public static string? Root => s_root.Value;
 
     public static string SkipReason =>
-        $"Golden reference data not found: looked for <repo>/../shared/golden (repo = folder with Rnn.slnx above {AppContext.BaseDirectory})" +
-        $" and ${EnvironmentVariable}; copy the shared/ folder beside the repository to run these tests.";
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable))
+            ? $"Golden reference data not found: looked for <repo>/../shared/golden (repo = folder with Rnn.slnx above {AppContext.BaseDirectory});" +
+              $" copy the shared/ folder beside the repository or set {EnvironmentVariable} to run these tests."
+            : $"Golden reference data not found: {EnvironmentVariable}={Environment.GetEnvironmentVariable(EnvironmentVariable)} is not a directory.";
 
     /// <summary>The golden folder; throws when absent (only call from tests marked [GoldenFact]/[GoldenTheory]).</summary>
     public static string RequiredRoot => Root ?? throw new InvalidOperationException(SkipReason);

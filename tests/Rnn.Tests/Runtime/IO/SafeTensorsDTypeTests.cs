@@ -28,17 +28,20 @@ public sealed class SafeTensorsDTypeTests : IDisposable
     [Fact]
     public void F16_and_BF16_convert_exactly_and_NaN_stays_NaN()
     {
-        byte[] data = new byte[2 * (F16Cases.Length + 1 + BF16Cases.Length + 1)];
+        // Each list is repeated so that both the vectorized conversion and its scalar tail see every case.
+        const int repeats = 9;
+        (ushort Bits, float Value)[] f16 = Repeat(F16Cases, repeats);
+        (ushort Bits, float Value)[] bf16 = Repeat(BF16Cases, repeats);
+        byte[] data = new byte[2 * (f16.Length + 1 + bf16.Length + 1)];
         int at = 0;
-        foreach ((ushort bits, _) in F16Cases) { BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(at), bits); at += 2; }
+        foreach ((ushort bits, _) in f16) { BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(at), bits); at += 2; }
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(at), 0x7E00); at += 2; // F16 NaN
         int bf16Begin = at;
-        foreach ((ushort bits, _) in BF16Cases) { BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(at), bits); at += 2; }
+        foreach ((ushort bits, _) in bf16) { BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(at), bits); at += 2; }
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(at), 0x7FC0); // BF16 NaN
-        int f16Count = F16Cases.Length + 1, bf16Count = BF16Cases.Length + 1;
         string header =
-            $"{{\"h\":{{\"dtype\":\"F16\",\"shape\":[{f16Count}],\"data_offsets\":[0,{bf16Begin}]}}," +
-            $"\"b\":{{\"dtype\":\"BF16\",\"shape\":[{bf16Count}],\"data_offsets\":[{bf16Begin},{data.Length}]}}}}";
+            $"{{\"h\":{{\"dtype\":\"F16\",\"shape\":[{f16.Length + 1}],\"data_offsets\":[0,{bf16Begin}]}}," +
+            $"\"b\":{{\"dtype\":\"BF16\",\"shape\":[{bf16.Length + 1}],\"data_offsets\":[{bf16Begin},{data.Length}]}}}}";
         string path = _temp.File("half.safetensors");
         File.WriteAllBytes(path, SafeTensorsBytes.Build(header, data));
 
@@ -47,12 +50,15 @@ public sealed class SafeTensorsDTypeTests : IDisposable
         Assert.Equal("BF16", file.GetDType("b"));
         float[] h = file.ReadFloat32("h");
         float[] b = file.ReadFloat32("b");
-        for (int i = 0; i < F16Cases.Length; i++)
-            Assert.Equal(BitConverter.SingleToInt32Bits(F16Cases[i].Value), BitConverter.SingleToInt32Bits(h[i]));
+        for (int i = 0; i < f16.Length; i++)
+            Assert.Equal(BitConverter.SingleToInt32Bits(f16[i].Value), BitConverter.SingleToInt32Bits(h[i]));
         Assert.True(float.IsNaN(h[^1]));
-        for (int i = 0; i < BF16Cases.Length; i++)
-            Assert.Equal(BitConverter.SingleToInt32Bits(BF16Cases[i].Value), BitConverter.SingleToInt32Bits(b[i]));
+        for (int i = 0; i < bf16.Length; i++)
+            Assert.Equal(BitConverter.SingleToInt32Bits(bf16[i].Value), BitConverter.SingleToInt32Bits(b[i]));
         Assert.True(float.IsNaN(b[^1]));
+
+        static (ushort, float)[] Repeat((ushort, float)[] cases, int times)
+            => Enumerable.Repeat(cases, times).SelectMany(c => c).ToArray();
     }
 
     [Theory]
