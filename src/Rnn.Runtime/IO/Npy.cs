@@ -57,13 +57,10 @@ public static class Npy
         if (count != data.Length)
             throw new ArgumentException($"Shape {TensorShapes.Format(shape)} has {count} elements but {data.Length} values were given.", nameof(data));
         byte[] preamble = BuildPreamble(shape);
-        // The data is copied once so the atomic writer's callback can take it (spans cannot be captured).
-        (byte[] Preamble, float[] Values) content = (preamble, data.ToArray());
-        AtomicFile.Write(path, content, static (stream, content) =>
-        {
-            stream.Write(content.Preamble);
-            LittleEndianFloatWriter.Write(stream, content.Values);
-        });
+        using AtomicFileWriter file = AtomicFileWriter.Create(path);
+        file.Stream.Write(preamble);
+        LittleEndianFloatWriter.Write(file.Stream, data);
+        file.Commit();
     }
 
     /// <summary>Magic, version, header length and the padded header dict, as numpy's write_array writes them.</summary>

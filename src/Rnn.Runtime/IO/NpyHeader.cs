@@ -14,6 +14,9 @@ internal sealed class NpyHeader
     // 0x93 then "NUMPY" (a "\x93NUMPY" literal would not do: C# reads \x as UTF-16 and u8 encodes it in two bytes).
     public static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    /// <summary>Guards against a bogus length (numpy's own reader refuses more than 10,000 by default).</summary>
+    internal const int MaxHeaderBytes = 1 << 20;
+
     public StoredFloatType DType { get; }
     public int[] Shape { get; }
     public long ElementCount { get; }
@@ -62,6 +65,8 @@ internal sealed class NpyHeader
             throw Error(path, $"it has format version {major}.{minor}; supported are 1.0, 2.0 and 3.0.");
         }
 
+        if (headerLength > MaxHeaderBytes)
+            throw Error(path, $"its header claims {headerLength} bytes, more than the {MaxHeaderBytes} allowed.");
         if (headerStart + headerLength > fileLength)
             throw Error(path, $"its header claims {headerLength} bytes but the file has only {fileLength - headerStart} after the preamble: truncated.");
         var headerBytes = new byte[headerLength];

@@ -17,7 +17,7 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
     private readonly SafeFileHandle _file;
     private readonly long _dataStart;
     private readonly Dictionary<string, SafeTensorsEntry> _entries;
-    private readonly string[] _names;
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<string> _names;
 
     /// <summary>Full path of the file.</summary>
     public string SourceName { get; }
@@ -34,14 +34,15 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
         _file = file;
         _dataStart = dataStart;
         Metadata = header.Metadata;
-        _names = new string[header.Entries.Count];
-        _entries = new Dictionary<string, SafeTensorsEntry>(header.Entries.Count, StringComparer.Ordinal);
-        for (int i = 0; i < _names.Length; i++)
+        var names = new string[header.Entries.Count];
+        _entries = new Dictionary<string, SafeTensorsEntry>(names.Length, StringComparer.Ordinal);
+        for (int i = 0; i < names.Length; i++)
         {
             SafeTensorsEntry entry = header.Entries[i];
-            _names[i] = entry.Name;
+            names[i] = entry.Name;
             _entries.Add(entry.Name, entry);
         }
+        _names = Array.AsReadOnly(names);
     }
 
     /// <summary>Opens and validates <paramref name="path"/>; throws <see cref="RnnFormatException"/> if it is not a valid safetensors file.</summary>

@@ -19,7 +19,7 @@ internal sealed class SafeTensorsHeader
     private SafeTensorsHeader(List<SafeTensorsEntry> entries, Dictionary<string, string> metadata)
     {
         Entries = entries;
-        Metadata = metadata;
+        Metadata = metadata.AsReadOnly();
     }
 
     /// <param name="json">The header bytes (UTF-8 JSON, possibly followed by padding spaces).</param>

@@ -54,7 +54,12 @@ public sealed class SafeTensorsWriter
     }
 
     /// <summary>Writes the file to <paramref name="path"/>, replacing any file there only once it is complete.</summary>
-    public void Save(string path) => AtomicFile.Write(path, this, static (stream, writer) => writer.WriteTo(stream));
+    public void Save(string path)
+    {
+        using AtomicFileWriter file = AtomicFileWriter.Create(path);
+        WriteTo(file.Stream);
+        file.Commit();
+    }
 
     /// <summary>Writes the file's bytes to <paramref name="stream"/>.</summary>
     public void WriteTo(Stream stream)

@@ -8,11 +8,14 @@ public sealed class TensorDictionary : ITensorSource
 {
     private readonly Dictionary<string, (int[] Shape, float[] Data)> _tensors = new(StringComparer.Ordinal);
     private readonly List<string> _names = [];
+    private readonly System.Collections.ObjectModel.ReadOnlyCollection<string> _readOnlyNames;
+
+    public TensorDictionary() => _readOnlyNames = _names.AsReadOnly();
 
     /// <summary>What error messages call this source.</summary>
     public string SourceName { get; set; } = "(in-memory tensors)";
 
-    public IReadOnlyList<string> Names => _names;
+    public IReadOnlyList<string> Names => _readOnlyNames;
 
     public int Count => _names.Count;
 

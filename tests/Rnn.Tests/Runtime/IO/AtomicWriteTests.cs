@@ -17,14 +17,17 @@ public sealed class AtomicWriteTests : IDisposable
         SaveOne(path, 1f);
         byte[] before = File.ReadAllBytes(path);
 
-        var e = Assert.Throws<IOException>(() => AtomicFile.Write(path, 0, static (stream, _) =>
-        {
-            stream.Write(new byte[100_000]);
-            throw new IOException("disk full (simulated)");
-        }));
+        var e = Assert.Throws<IOException>(WriteHalfThenFail);
         Assert.Equal("disk full (simulated)", e.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
         AssertOnlyFiles("model.safetensors");
+
+        void WriteHalfThenFail()
+        {
+            using AtomicFileWriter file = AtomicFileWriter.Create(path);
+            file.Stream.Write(new byte[100_000]);
+            throw new IOException("disk full (simulated)");
+        }
     }
 
     [Fact]

@@ -79,6 +79,16 @@ public sealed class NpyValidationTests : IDisposable
     }
 
     [Fact]
+    public void An_absurd_header_length_fails_before_anything_is_allocated()
+    {
+        byte[] bytes = NpyBytes.Build(NpyBytes.F4Dict("(1,)"), new byte[4], major: 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(8), 0xFFFF_FFF0);
+        string path = _temp.File("huge_header.npy");
+        File.WriteAllBytes(path, bytes);
+        AssertReadFails(path, "more than the 1048576 allowed");
+    }
+
+    [Fact]
     public void Missing_file_throws_FileNotFoundException_with_the_path()
     {
         string path = _temp.File("nowhere.npy");
