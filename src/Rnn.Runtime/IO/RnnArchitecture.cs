@@ -1,0 +1,17 @@
+namespace Rnn.Runtime.IO;
+
+/// <summary>The shape of a recurrent stack as PyTorch's nn.RNN / nn.LSTM / nn.GRU describe it.</summary>
+public sealed record RnnArchitecture(
+    CellKind Cell, int InputSize, int HiddenSize, int NumLayers, bool Bidirectional, bool HasBias, string Prefix)
+{
+    public int Directions => Bidirectional ? 2 : 1;
+    public int GateCount => Cell.GateCount();
+
+    /// <summary>Input width of layer <paramref name="layer"/>: the model input for layer 0, D·H above it.</summary>
+    public int LayerInputSize(int layer) => layer == 0 ? InputSize : Directions * HiddenSize;
+
+    public string WeightIh(int layer, int direction) => PyTorchStateDict.Name(Prefix, "weight_ih", layer, direction);
+    public string WeightHh(int layer, int direction) => PyTorchStateDict.Name(Prefix, "weight_hh", layer, direction);
+    public string BiasIh(int layer, int direction) => PyTorchStateDict.Name(Prefix, "bias_ih", layer, direction);
+    public string BiasHh(int layer, int direction) => PyTorchStateDict.Name(Prefix, "bias_hh", layer, direction);
+}

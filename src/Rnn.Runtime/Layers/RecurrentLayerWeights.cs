@@ -1,0 +1,95 @@
+using Rnn.Runtime.Kernels;
+
+namespace Rnn.Runtime.Layers;
+
+/// <summary>
+/// One direction of one recurrent layer, packed for the kernels. Gate blocks keep PyTorch's order and
+/// sit at g·H in the gate buffers. Biases are folded so a step adds each once:
+/// LSTM and Elman put b_ih + b_hh into <see cref="InputBias"/>; GRU puts b_ih + [b_hr, b_hz, 0] there and
+/// [0, 0, b_hn] into <see cref="RecurrentBias"/>, because b_hn is multiplied by r.
+/// </summary>
+public sealed class RecurrentLayerWeights : IDisposable
+{
+    public CellKind Cell { get; }
+    public int InputSize { get; }
+    public int HiddenSize { get; }
+
+    /// <summary>W_ihᵀ, K = input size, N = G·H.</summary>
+    public PackedMatrix InputWeights { get; }
+
+    /// <summary>W_hhᵀ, K = H, N = G·H.</summary>
+    public PackedMatrix RecurrentWeights { get; }
+
+    public float[] InputBias { get; }
+
+    /// <summary>Empty except for GRU.</summary>
+    public float[] RecurrentBias { get; }
+
+    /// <summary>PyTorch's b_ih and b_hh as loaded, kept to write the weights back out.</summary>
+    public float[] BiasIh { get; }
+    public float[] BiasHh { get; }
+
+    /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).</summary>
+    public RecurrentLayerWeights(CellKind cell, int inputSize, int hiddenSize,
+        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh)
+    {
+        int rows = cell.GateCount() * hiddenSize;
+        if (wih.Length != rows * inputSize) throw new ArgumentException($"weight_ih has {wih.Length} elements, expected {rows} x {inputSize}.", nameof(wih));
+        if (whh.Length != rows * hiddenSize) throw new ArgumentException($"weight_hh has {whh.Length} elements, expected {rows} x {hiddenSize}.", nameof(whh));
+        if (bih.Length != rows || bhh.Length != rows) throw new ArgumentException($"biases have {bih.Length} and {bhh.Length} elements, expected {rows}.");
+        Cell = cell;
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+        InputWeights = PackedMatrix.FromWeight(wih, rows, inputSize);
+        RecurrentWeights = PackedMatrix.FromWeight(whh, rows, hiddenSize);
+        BiasIh = bih.ToArray();
+        BiasHh = bhh.ToArray();
+        InputBias = new float[rows];
+        RecurrentBias = cell == CellKind.Gru ? new float[rows] : [];
+        FoldBiases();
+    }
+
+    /// <summary>Replaces every weight with new values of the same shapes (after an optimizer step); allocates nothing.</summary>
+    public void Update(ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh)
+    {
+        InputWeights.RepackFromWeight(wih);
+        RecurrentWeights.RepackFromWeight(whh);
+        bih.CopyTo(BiasIh);
+        bhh.CopyTo(BiasHh);
+        FoldBiases();
+    }
+
+    private void FoldBiases()
+    {
+        int h = HiddenSize;
+        for (int j = 0; j < InputBias.Length; j++) InputBias[j] = BiasIh[j] + BiasHh[j];
+        if (Cell == CellKind.Gru)
+        {
+            Array.Clear(RecurrentBias);
+            for (int u = 0; u < h; u++)
+            {
+                InputBias[2 * h + u] = BiasIh[2 * h + u];
+                RecurrentBias[2 * h + u] = BiasHh[2 * h + u];
+            }
+        }
+    }
+
+    /// <summary>Writes W_ih (G·H, I) back in PyTorch's layout.</summary>
+    public void CopyInputWeightTo(Span<float> destination) => Unpack(InputWeights, destination);
+
+    /// <summary>Writes W_hh (G·H, H) back in PyTorch's layout.</summary>
+    public void CopyRecurrentWeightTo(Span<float> destination) => Unpack(RecurrentWeights, destination);
+
+    private static void Unpack(PackedMatrix packed, Span<float> destination)
+    {
+        for (int n = 0; n < packed.N; n++)
+            for (int k = 0; k < packed.K; k++)
+                destination[n * packed.K + k] = packed[k, n];
+    }
+
+    public void Dispose()
+    {
+        InputWeights.Dispose();
+        RecurrentWeights.Dispose();
+    }
+}

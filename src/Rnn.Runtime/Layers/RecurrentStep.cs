@@ -1,0 +1,52 @@
+using Rnn.Runtime.Cells;
+using Rnn.Runtime.Kernels;
+
+namespace Rnn.Runtime.Layers;
+
+/// <summary>
+/// One time step of one direction over a block of batch rows, shared by the session and the stream:
+/// the recurrent product (into the gate buffer for LSTM/Elman, into a separate one for GRU), then the cell's
+/// element-wise pass per row. The input projection (with biases) is already in <c>gx</c>.
+/// </summary>
+internal static class RecurrentStep
+{
+    /// <summary>
+    /// gx: rows × (G·H padded), row r at r·ldgx; overwritten for LSTM/Elman. gh: scratch of rows × padded N (GRU only).
+    /// h, c: rows × H, the state, updated in place. active(r) false leaves row r's state untouched.
+    /// </summary>
+    public static void Run(KernelPath path, RecurrentLayerWeights w, int rows,
+        Span<float> gx, int ldgx, Span<float> gh, Span<float> h, Span<float> c, ReadOnlySpan<bool> inactive)
+    {
+        int hidden = w.HiddenSize;
+        int padded = w.RecurrentWeights.PaddedN;
+        int span = (rows - 1) * ldgx + padded;
+        switch (w.Cell)
+        {
+            case CellKind.Lstm:
+                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, default, gx.Slice(0, span), ldgx, accumulate: true);
+                for (int r = 0; r < rows; r++)
+                {
+                    if (!inactive.IsEmpty && inactive[r]) continue;
+                    LstmCell.Pointwise(path, gx.Slice(r * ldgx, 4 * hidden), c.Slice(r * hidden, hidden), h.Slice(r * hidden, hidden), default);
+                }
+                break;
+            case CellKind.Gru:
+                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, w.RecurrentBias, gh, padded, accumulate: false);
+                for (int r = 0; r < rows; r++)
+                {
+                    if (!inactive.IsEmpty && inactive[r]) continue;
+                    GruCell.Pointwise(path, gx.Slice(r * ldgx, 3 * hidden), gh.Slice(r * padded, 3 * hidden), h.Slice(r * hidden, hidden), default);
+                }
+                break;
+            default:
+                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, default, gx.Slice(0, span), ldgx, accumulate: true);
+                bool relu = w.Cell == CellKind.RnnRelu;
+                for (int r = 0; r < rows; r++)
+                {
+                    if (!inactive.IsEmpty && inactive[r]) continue;
+                    ElmanCell.Pointwise(path, gx.Slice(r * ldgx, hidden), h.Slice(r * hidden, hidden), relu);
+                }
+                break;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Buffers;
+using Rnn.Runtime.IO;
+using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Layers;
+
+namespace Rnn.Runtime;
+
+/// <summary>
+/// A recurrent stack (PyTorch nn.RNN / nn.LSTM / nn.GRU) with its weights packed once for the kernels.
+/// Immutable while sessions and streams use it; each session or stream owns its own buffers and state,
+/// so one model can serve many of them on many threads.
+/// </summary>
+public sealed class RnnModel : IDisposable
+{
+    private readonly RecurrentLayerWeights[] _weights; // [layer * Directions + direction]
+
+    public RnnArchitecture Architecture { get; }
+    public CellKind Cell => Architecture.Cell;
+    public int InputSize => Architecture.InputSize;
+    public int HiddenSize => Architecture.HiddenSize;
+    public int NumLayers => Architecture.NumLayers;
+    public bool Bidirectional => Architecture.Bidirectional;
+    public int Directions => Architecture.Directions;
+
+    /// <summary>Width of one output step: D·H.</summary>
+    public int OutputSize => Directions * HiddenSize;
+
+    /// <summary>The kernel path every session and stream of this model runs on.</summary>
+    public KernelPath KernelPath { get; }
+
+    private RnnModel(RnnArchitecture architecture, RecurrentLayerWeights[] weights, KernelPath path)
+    {
+        Architecture = architecture;
+        _weights = weights;
+        KernelPath = path;
+    }
+
+    /// <summary>Weights of layer <paramref name="layer"/>, direction <paramref name="direction"/> (0 forward, 1 reverse).</summary>
+    public RecurrentLayerWeights Weights(int layer, int direction) => _weights[layer * Directions + direction];
+
+    /// <summary>Loads a PyTorch state_dict saved as safetensors (F32, BF16 or F16).</summary>
+    public static RnnModel Load(string path, CellKind? cell = null, string? prefix = null, KernelPath? kernelPath = null)
+    {
+        using var file = SafeTensorsFile.Open(path);
+        return FromTensors(file, cell, prefix, kernelPath);
+    }
+
+    /// <summary>
+    /// Builds a model from PyTorch state_dict tensors. Layers, directions, sizes and (except for the Elman
+    /// nonlinearity) the cell kind come from the names and shapes; <paramref name="cell"/>, if given, must agree.
+    /// </summary>
+    public static RnnModel FromTensors(ITensorSource source, CellKind? cell = null, string? prefix = null, KernelPath? kernelPath = null)
+    {
+        KernelPath path = kernelPath ?? KernelPaths.Default;
+        KernelPaths.EnsureSupported(path);
+        RnnArchitecture arch = PyTorchStateDict.Infer(source, cell, prefix);
+        int rows = arch.GateCount * arch.HiddenSize;
+        var weights = new RecurrentLayerWeights[arch.NumLayers * arch.Directions];
+        int largest = rows * Math.Max(arch.LayerInputSize(arch.NumLayers - 1), Math.Max(arch.InputSize, arch.HiddenSize));
+        float[] wih = ArrayPool<float>.Shared.Rent(largest);
+        float[] whh = ArrayPool<float>.Shared.Rent(rows * arch.HiddenSize);
+        float[] bih = new float[rows], bhh = new float[rows];
+        try
+        {
+            for (int l = 0; l < arch.NumLayers; l++)
+                for (int d = 0; d < arch.Directions; d++)
+                {
+                    int inputSize = arch.LayerInputSize(l);
+                    Span<float> wihSpan = wih.AsSpan(0, rows * inputSize), whhSpan = whh.AsSpan(0, rows * arch.HiddenSize);
+                    ReadChecked(source, arch.WeightIh(l, d), wihSpan);
+                    ReadChecked(source, arch.WeightHh(l, d), whhSpan);
+                    if (arch.HasBias)
+                    {
+                        ReadChecked(source, arch.BiasIh(l, d), bih);
+                        ReadChecked(source, arch.BiasHh(l, d), bhh);
+                    }
+                    weights[l * arch.Directions + d] = new RecurrentLayerWeights(arch.Cell, inputSize, arch.HiddenSize, wihSpan, whhSpan, bih, bhh);
+                }
+        }
+        catch
+        {
+            foreach (var w in weights) w?.Dispose();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(wih);
+            ArrayPool<float>.Shared.Return(whh);
+        }
+        return new RnnModel(arch, weights, path);
+    }
+
+    private static void ReadChecked(ITensorSource source, string name, Span<float> destination)
+    {
+        source.Read(name, destination);
+        FiniteCheck.Ensure(destination, source.SourceName, name);
+    }
+
+    /// <summary>
+    /// A model with PyTorch's default initialisation, U(-1/√H, 1/√H), from a seeded generator: for benchmarks,
+    /// tests and `rnn bench` without a weights file.
+    /// </summary>
+    public static RnnModel CreateRandom(CellKind cell, int inputSize, int hiddenSize, int numLayers = 1,
+        bool bidirectional = false, ulong seed = 0, KernelPath? kernelPath = null)
+    {
+        return FromTensors(RandomStateDict(cell, inputSize, hiddenSize, numLayers, bidirectional, seed), cell, "", kernelPath);
+    }
+
+    /// <summary>PyTorch-initialised state_dict tensors for the given architecture.</summary>
+    public static TensorDictionary RandomStateDict(CellKind cell, int inputSize, int hiddenSize, int numLayers = 1,
+        bool bidirectional = false, ulong seed = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numLayers);
+        var arch = new RnnArchitecture(cell, inputSize, hiddenSize, numLayers, bidirectional, true, "");
+        var tensors = new TensorDictionary { SourceName = "random weights" };
+        float bound = 1f / MathF.Sqrt(hiddenSize);
+        ulong state = seed ^ 0x9E3779B97F4A7C15UL;
+        int rows = arch.GateCount * hiddenSize;
+        for (int l = 0; l < numLayers; l++)
+            for (int d = 0; d < arch.Directions; d++)
+            {
+                int inputs = arch.LayerInputSize(l);
+                tensors.Add(arch.WeightIh(l, d), [rows, inputs], Uniform(ref state, rows * inputs, bound));
+                tensors.Add(arch.WeightHh(l, d), [rows, hiddenSize], Uniform(ref state, rows * hiddenSize, bound));
+                tensors.Add(arch.BiasIh(l, d), [rows], Uniform(ref state, rows, bound));
+                tensors.Add(arch.BiasHh(l, d), [rows], Uniform(ref state, rows, bound));
+            }
+        return tensors;
+    }
+
+    private static float[] Uniform(ref ulong state, int count, float bound)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            // splitmix64: a fixed algorithm, so a seed means the same weights on every runtime version.
+            state += 0x9E3779B97F4A7C15UL;
+            ulong z = state;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            float unit = (z >> 40) * (1f / (1 << 24));
+            values[i] = (2f * unit - 1f) * bound;
+        }
+        return values;
+    }
+
+    /// <summary>The weights as a PyTorch state_dict (same names as loaded), e.g. to save as safetensors.</summary>
+    public TensorDictionary ToStateDict()
+    {
+        var arch = Architecture;
+        var tensors = new TensorDictionary { SourceName = "model" };
+        int rows = arch.GateCount * arch.HiddenSize;
+        for (int l = 0; l < arch.NumLayers; l++)
+            for (int d = 0; d < arch.Directions; d++)
+            {
+                var w = Weights(l, d);
+                var wih = new float[rows * w.InputSize];
+                var whh = new float[rows * w.HiddenSize];
+                w.CopyInputWeightTo(wih);
+                w.CopyRecurrentWeightTo(whh);
+                tensors.Add(arch.WeightIh(l, d), [rows, w.InputSize], wih);
+                tensors.Add(arch.WeightHh(l, d), [rows, w.HiddenSize], whh);
+                tensors.Add(arch.BiasIh(l, d), [rows], (float[])w.BiasIh.Clone());
+                tensors.Add(arch.BiasHh(l, d), [rows], (float[])w.BiasHh.Clone());
+            }
+        return tensors;
+    }
+
+    /// <summary>A whole-sequence runner with buffers for sequences up to the given length and batch.</summary>
+    public RnnSession CreateSession(int maxSequenceLength, int maxBatch = 1) => new(this, maxSequenceLength, maxBatch);
+
+    /// <summary>A step-by-step runner holding the state of <paramref name="streams"/> independent streams.</summary>
+    public RnnStream CreateStream(int streams = 1) => new(this, streams);
+
+    public void Dispose()
+    {
+        foreach (var w in _weights) w.Dispose();
+    }
+}

@@ -1,0 +1,166 @@
+using System.Buffers;
+using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Layers;
+
+namespace Rnn.Runtime;
+
+/// <summary>
+/// Runs whole (batches of) sequences through a model, as PyTorch's module forward does. All buffers are
+/// rented once, for the maximum sequence length and batch given at creation, and returned on
+/// <see cref="Dispose"/>: <see cref="Run"/> allocates nothing. Not thread-safe: one session per thread.
+/// </summary>
+public sealed class RnnSession : IDisposable
+{
+    private readonly RnnModel _model;
+    private readonly int _padded;
+    private float[] _gx, _gh, _h, _c, _layerA, _layerB;
+    private bool[] _inactive;
+    private bool _disposed;
+
+    public int MaxSequenceLength { get; }
+    public int MaxBatch { get; }
+    public RnnModel Model => _model;
+
+    internal RnnSession(RnnModel model, int maxSequenceLength, int maxBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSequenceLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        _model = model;
+        MaxSequenceLength = maxSequenceLength;
+        MaxBatch = maxBatch;
+        _padded = model.Weights(0, 0).RecurrentWeights.PaddedN;
+        int rows = maxSequenceLength * maxBatch;
+        var pool = ArrayPool<float>.Shared;
+        _gx = pool.Rent(rows * _padded);
+        _gh = pool.Rent(maxBatch * _padded);
+        _h = pool.Rent(maxBatch * model.HiddenSize);
+        _c = pool.Rent(maxBatch * model.HiddenSize);
+        _layerA = model.NumLayers > 1 ? pool.Rent(rows * model.OutputSize) : [];
+        _layerB = model.NumLayers > 2 ? pool.Rent(rows * model.OutputSize) : [];
+        _inactive = ArrayPool<bool>.Shared.Rent(maxBatch);
+    }
+
+    /// <summary>
+    /// input is (T, B, I), or (B, T, I) with <paramref name="batchFirst"/>; output is (T, B, D·H) or (B, T, D·H),
+    /// the last layer's outputs with the forward direction in [0, H) and the reverse one in [H, 2H).
+    /// lengths (B), if given, are each sequence's own length in a padded batch (1..T): outputs past it are zero
+    /// and its final state is the one at its own last step, as PyTorch's packed sequences give.
+    /// h0, c0, hn, cn are (L·D, B, H) with index l·D + d; empty h0/c0 mean zeros, empty hn/cn are not written.
+    /// </summary>
+    public void Run(ReadOnlySpan<float> input, Span<float> output, int sequenceLength, int batch,
+        ReadOnlySpan<int> lengths = default, ReadOnlySpan<float> h0 = default, ReadOnlySpan<float> c0 = default,
+        Span<float> hn = default, Span<float> cn = default, bool batchFirst = false)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        Validate(input, output, sequenceLength, batch, lengths, h0, c0, hn, cn);
+        RnnModel m = _model;
+        int T = sequenceLength, B = batch, H = m.HiddenSize, D = m.Directions, L = m.NumLayers, P = _padded;
+        int stateSize = B * H;
+        Span<float> h = _h.AsSpan(0, stateSize), c = _c.AsSpan(0, stateSize);
+        Span<bool> inactive = _inactive.AsSpan(0, B);
+        KernelPath path = m.KernelPath;
+        ReadOnlySpan<float> layerInput = input;
+
+        for (int l = 0; l < L; l++)
+        {
+            bool last = l == L - 1;
+            bool inBatchFirst = batchFirst && l == 0, outBatchFirst = batchFirst && last;
+            Span<float> layerOutput = last ? output : (l % 2 == 0 ? _layerA : _layerB).AsSpan(0, T * B * D * H);
+            int inputSize = m.Architecture.LayerInputSize(l);
+            for (int d = 0; d < D; d++)
+            {
+                RecurrentLayerWeights w = m.Weights(l, d);
+                // Input projection of every step at once: one matrix product instead of T small ones.
+                Span<float> gx = _gx.AsSpan(0, T * B * P);
+                Gemm.Multiply(path, layerInput, T * B, inputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
+
+                int stateIndex = l * D + d;
+                LoadState(h, h0, stateIndex, stateSize);
+                if (m.Cell == CellKind.Lstm) LoadState(c, c0, stateIndex, stateSize);
+
+                for (int s = 0; s < T; s++)
+                {
+                    int t = d == 0 ? s : T - 1 - s;
+                    bool anyInactive = false;
+                    if (!lengths.IsEmpty)
+                        for (int b = 0; b < B; b++) anyInactive |= inactive[b] = t >= lengths[b];
+                    int gxOffset = inBatchFirst ? t * P : t * B * P;
+                    int ldgx = inBatchFirst ? T * P : P;
+                    RecurrentStep.Run(path, w, B, gx.Slice(gxOffset), ldgx, _gh, h, c, anyInactive ? inactive : default);
+                    for (int b = 0; b < B; b++)
+                    {
+                        int row = outBatchFirst ? b * T + t : t * B + b;
+                        Span<float> dst = layerOutput.Slice(row * D * H + d * H, H);
+                        if (anyInactive && inactive[b]) dst.Clear();
+                        else h.Slice(b * H, H).CopyTo(dst);
+                    }
+                }
+                if (!hn.IsEmpty) h.CopyTo(hn.Slice(stateIndex * stateSize, stateSize));
+                if (!cn.IsEmpty) c.CopyTo(cn.Slice(stateIndex * stateSize, stateSize));
+            }
+            layerInput = layerOutput;
+        }
+    }
+
+    private static void LoadState(Span<float> state, ReadOnlySpan<float> initial, int index, int size)
+    {
+        if (initial.IsEmpty) state.Clear();
+        else initial.Slice(index * size, size).CopyTo(state);
+    }
+
+    private void Validate(ReadOnlySpan<float> input, Span<float> output, int T, int B,
+        ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, Span<float> hn, Span<float> cn)
+    {
+        RnnModel m = _model;
+        if (T <= 0 || T > MaxSequenceLength)
+            throw new ArgumentOutOfRangeException(nameof(T), T, $"Sequence length must be 1..{MaxSequenceLength} (this session's maximum).");
+        if (B <= 0 || B > MaxBatch)
+            throw new ArgumentOutOfRangeException(nameof(B), B, $"Batch must be 1..{MaxBatch} (this session's maximum).");
+        long inputExpected = (long)T * B * m.InputSize;
+        if (input.Length != inputExpected)
+            throw new ArgumentException(
+                $"input has {input.Length} floats, expected seq {T} x batch {B} x input {m.InputSize} = {inputExpected}.", nameof(input));
+        long outputExpected = (long)T * B * m.OutputSize;
+        if (output.Length != outputExpected)
+            throw new ArgumentException(
+                $"output has {output.Length} floats, expected seq {T} x batch {B} x {m.OutputSize} = {outputExpected}.", nameof(output));
+        if (!lengths.IsEmpty)
+        {
+            if (lengths.Length != B)
+                throw new ArgumentException($"lengths has {lengths.Length} entries, expected one per sequence ({B}).", nameof(lengths));
+            for (int b = 0; b < B; b++)
+                if (lengths[b] < 1 || lengths[b] > T)
+                    throw new ArgumentException($"lengths[{b}] = {lengths[b]} is outside 1..{T} (the sequence length).", nameof(lengths));
+        }
+        long stateExpected = (long)m.NumLayers * m.Directions * B * m.HiddenSize;
+        CheckState(h0.Length, stateExpected, nameof(h0), B);
+        CheckState(hn.Length, stateExpected, nameof(hn), B);
+        if (m.Cell != CellKind.Lstm && (!c0.IsEmpty || !cn.IsEmpty))
+            throw new ArgumentException($"c0/cn given, but a {m.Cell.ToName()} cell has no cell state.", c0.IsEmpty ? nameof(cn) : nameof(c0));
+        CheckState(c0.Length, stateExpected, nameof(c0), B);
+        CheckState(cn.Length, stateExpected, nameof(cn), B);
+    }
+
+    private void CheckState(int length, long expected, string name, int batch)
+    {
+        if (length != 0 && length != expected)
+            throw new ArgumentException(
+                $"{name} has {length} floats, expected layers*directions {_model.NumLayers * _model.Directions} x batch {batch} x hidden {_model.HiddenSize} = {expected}.", name);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        var pool = ArrayPool<float>.Shared;
+        pool.Return(_gx);
+        pool.Return(_gh);
+        pool.Return(_h);
+        pool.Return(_c);
+        if (_layerA.Length > 0) pool.Return(_layerA);
+        if (_layerB.Length > 0) pool.Return(_layerB);
+        ArrayPool<bool>.Shared.Return(_inactive);
+        _gx = _gh = _h = _c = _layerA = _layerB = [];
+        _inactive = [];
+    }
+}

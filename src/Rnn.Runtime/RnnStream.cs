@@ -1,0 +1,143 @@
+using System.Buffers;
+using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Layers;
+
+namespace Rnn.Runtime;
+
+/// <summary>
+/// Step-by-step inference for one or many independent streams (e.g. one per audio channel or user),
+/// each with its own state, advanced together by <see cref="Step"/> or alone by <see cref="StepOne"/>.
+/// Buffers are rented at creation and returned on <see cref="Dispose"/>; a step allocates nothing.
+/// Unidirectional models only: a reverse direction needs the future. Not thread-safe.
+/// </summary>
+public sealed class RnnStream : IDisposable
+{
+    private readonly RnnModel _model;
+    private readonly int _padded;
+    private float[] _h, _c, _gx, _gh; // state: [layer][stream][H]
+    private bool _disposed;
+
+    public int StreamCount { get; }
+    public RnnModel Model => _model;
+
+    internal RnnStream(RnnModel model, int streams)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(streams);
+        if (model.Bidirectional)
+            throw new InvalidOperationException(
+                "A bidirectional model cannot run step by step: its reverse direction reads the sequence from the end. Use RnnSession.Run.");
+        _model = model;
+        StreamCount = streams;
+        _padded = model.Weights(0, 0).RecurrentWeights.PaddedN;
+        var pool = ArrayPool<float>.Shared;
+        int state = model.NumLayers * streams * model.HiddenSize;
+        _h = pool.Rent(state);
+        _c = pool.Rent(state);
+        _gx = pool.Rent(streams * _padded);
+        _gh = pool.Rent(streams * _padded);
+        Reset();
+    }
+
+    /// <summary>input is (streams, I); output is (streams, H), the last layer's new hidden state.</summary>
+    public void Step(ReadOnlySpan<float> input, Span<float> output)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckSizes(input.Length, output.Length, StreamCount);
+        Advance(0, StreamCount, input, output);
+    }
+
+    /// <summary>Advances only <paramref name="stream"/>: input is (I), output is (H).</summary>
+    public void StepOne(int stream, ReadOnlySpan<float> input, Span<float> output)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        CheckStream(stream);
+        CheckSizes(input.Length, output.Length, 1);
+        Advance(stream, 1, input, output);
+    }
+
+    private void Advance(int first, int count, ReadOnlySpan<float> input, Span<float> output)
+    {
+        RnnModel m = _model;
+        int H = m.HiddenSize, P = _padded, S = StreamCount;
+        KernelPath path = m.KernelPath;
+        ReadOnlySpan<float> x = input;
+        Span<float> gx = _gx.AsSpan(0, count * P);
+        for (int l = 0; l < m.NumLayers; l++)
+        {
+            RecurrentLayerWeights w = m.Weights(l, 0);
+            Span<float> h = _h.AsSpan((l * S + first) * H, count * H);
+            Span<float> c = _c.AsSpan((l * S + first) * H, count * H);
+            Gemm.Multiply(path, x, count, w.InputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
+            RecurrentStep.Run(path, w, count, gx, P, _gh, h, c, default);
+            x = h;
+        }
+        x.CopyTo(output);
+    }
+
+    /// <summary>Zeroes the state of every stream.</summary>
+    public void Reset()
+    {
+        int state = _model.NumLayers * StreamCount * _model.HiddenSize;
+        _h.AsSpan(0, state).Clear();
+        _c.AsSpan(0, state).Clear();
+    }
+
+    /// <summary>Zeroes the state of one stream, leaving the others as they are.</summary>
+    public void Reset(int stream)
+    {
+        CheckStream(stream);
+        for (int l = 0; l < _model.NumLayers; l++)
+        {
+            Hidden(l, stream).Clear();
+            if (_model.Cell == CellKind.Lstm) CellState(l, stream).Clear();
+        }
+    }
+
+    /// <summary>The hidden state (H) of layer <paramref name="layer"/> for <paramref name="stream"/>; writable.</summary>
+    public Span<float> Hidden(int layer, int stream)
+    {
+        CheckStream(stream);
+        if ((uint)layer >= (uint)_model.NumLayers)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be 0..{_model.NumLayers - 1}.");
+        return _h.AsSpan((layer * StreamCount + stream) * _model.HiddenSize, _model.HiddenSize);
+    }
+
+    /// <summary>The LSTM cell state (H) of layer <paramref name="layer"/> for <paramref name="stream"/>; writable.</summary>
+    public Span<float> CellState(int layer, int stream)
+    {
+        if (_model.Cell != CellKind.Lstm)
+            throw new InvalidOperationException($"A {_model.Cell.ToName()} cell has no cell state.");
+        CheckStream(stream);
+        if ((uint)layer >= (uint)_model.NumLayers)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be 0..{_model.NumLayers - 1}.");
+        return _c.AsSpan((layer * StreamCount + stream) * _model.HiddenSize, _model.HiddenSize);
+    }
+
+    private void CheckStream(int stream)
+    {
+        if ((uint)stream >= (uint)StreamCount)
+            throw new ArgumentOutOfRangeException(nameof(stream), stream, $"Stream must be 0..{StreamCount - 1}.");
+    }
+
+    private void CheckSizes(int inputLength, int outputLength, int streams)
+    {
+        if (inputLength != streams * _model.InputSize)
+            throw new ArgumentException(
+                $"input has {inputLength} floats, expected streams {streams} x input {_model.InputSize} = {streams * _model.InputSize}.", "input");
+        if (outputLength != streams * _model.HiddenSize)
+            throw new ArgumentException(
+                $"output has {outputLength} floats, expected streams {streams} x hidden {_model.HiddenSize} = {streams * _model.HiddenSize}.", "output");
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        var pool = ArrayPool<float>.Shared;
+        pool.Return(_h);
+        pool.Return(_c);
+        pool.Return(_gx);
+        pool.Return(_gh);
+        _h = _c = _gx = _gh = [];
+    }
+}
