@@ -1,71 +1,81 @@
 using Rnn.Benchmarks.Infrastructure;
-using Rnn.Benchmarks.Reference;
+using Rnn.Runtime;
+using Rnn.Runtime.IO;
 
 namespace Rnn.Benchmarks.Ours;
 
-// STUB until RnnModel lands on main: these adapters run the naive reference so the harness works end to end.
-// After `git merge main` they become: RnnModel.FromTensors(tensors, CellKind) → CreateStream / CreateSession.
+/// <summary>Builds our model from the same PyTorch-layout weights the peers get.</summary>
+internal static class OurModel
+{
+    public static RnnModel Create(RnnWeights w)
+    {
+        int gh = w.Gates * w.HiddenSize;
+        var tensors = new TensorDictionary { SourceName = "benchmark weights" };
+        tensors.Add("weight_ih_l0", [gh, w.InputSize], w.WeightIh);
+        tensors.Add("weight_hh_l0", [gh, w.HiddenSize], w.WeightHh);
+        tensors.Add("bias_ih_l0", [gh], w.BiasIh);
+        tensors.Add("bias_hh_l0", [gh], w.BiasHh);
+        return RnnModel.FromTensors(tensors, w.Cell == CellType.Lstm ? CellKind.Lstm : CellKind.Gru);
+    }
+}
 
-/// <summary>Our runtime's streaming step (the baseline of StepBenchmarks).</summary>
+/// <summary>Our streaming step (the baseline of StepBenchmarks): <see cref="RnnStream.Step"/>, state kept inside.</summary>
 internal sealed class OurStepRunner : IStepRunner
 {
-    public const bool IsStub = true;
-    private readonly RnnWeights _w;
-    private readonly int _batch;
-    private readonly float[] _x, _h, _c;
+    private readonly RnnModel _model;
+    private readonly RnnStream _stream;
+    private readonly float[] _x, _h;
 
     public OurStepRunner(RnnWeights w, int batch = 1)
     {
-        _w = w;
-        _batch = batch;
+        _model = OurModel.Create(w);
+        _stream = _model.CreateStream(streams: batch);
         _x = new float[batch * w.InputSize];
         _h = new float[batch * w.HiddenSize];
-        _c = new float[batch * w.HiddenSize];
     }
 
     public void SetInput(ReadOnlySpan<float> x) => x.CopyTo(_x);
 
-    public void Step() => NaiveRnn.Step(_w, _x, _h, _c, _batch);
+    public void Step() => _stream.Step(_x, _h);
 
     public void CopyOutput(Span<float> h) => _h.AsSpan().CopyTo(h);
 
-    public void Reset()
-    {
-        Array.Clear(_h);
-        Array.Clear(_c);
-    }
+    public void Reset() => _stream.Reset();
 
-    public void Dispose() { }
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _model.Dispose();
+    }
 }
 
-/// <summary>Our runtime's whole-sequence session (the baseline of SequenceBenchmarks).</summary>
+/// <summary>Our whole-sequence session (the baseline of SequenceBenchmarks): <see cref="RnnSession.Run"/> from zero state.</summary>
 internal sealed class OurSequenceRunner : ISequenceRunner
 {
-    private readonly RnnWeights _w;
+    private readonly RnnModel _model;
+    private readonly RnnSession _session;
     private readonly int _steps, _batch;
-    private readonly float[] _x, _y, _h, _c;
+    private readonly float[] _x, _y;
 
     public OurSequenceRunner(RnnWeights w, int sequenceLength, int batch)
     {
-        _w = w;
+        _model = OurModel.Create(w);
+        _session = _model.CreateSession(sequenceLength, batch);
         _steps = sequenceLength;
         _batch = batch;
         _x = new float[sequenceLength * batch * w.InputSize];
         _y = new float[sequenceLength * batch * w.HiddenSize];
-        _h = new float[batch * w.HiddenSize];
-        _c = new float[batch * w.HiddenSize];
     }
 
     public void SetInput(ReadOnlySpan<float> x) => x.CopyTo(_x);
 
-    public void Run()
-    {
-        Array.Clear(_h);
-        Array.Clear(_c);
-        NaiveRnn.Run(_w, _x, _y, _h, _c, _steps, _batch);
-    }
+    public void Run() => _session.Run(_x, _y, _steps, _batch);
 
     public void CopyOutput(Span<float> y) => _y.AsSpan().CopyTo(y);
 
-    public void Dispose() { }
+    public void Dispose()
+    {
+        _session.Dispose();
+        _model.Dispose();
+    }
 }
