@@ -7,10 +7,15 @@ internal static class Scratch {
     var w = RnnWeights.Random(CellType.Lstm, 256, 256);
     using var r = Runners.CreateSequence(impl, w, 100, batch);
     var x = new float[100*batch*256]; RnnWeights.Fill(x, new Random(5), 1f); r.SetInput(x);
+    for (int i = 0; i < 5; i++) r.Run();
+    long f0 = MinorFaults();
+    for (int i = 0; i < 10; i++) r.Run();
+    long faults = (MinorFaults() - f0) / 10;
     var times = new List<double>();
     for (int i = 0; i < 40; i++) { var sw = Stopwatch.StartNew(); r.Run(); times.Add(sw.Elapsed.TotalMilliseconds); }
     times.Sort();
-    Console.WriteLine($"{impl} B={batch} min {times[0]:F2} median {times[20]:F2} ms  env MMAP={Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_")}");
+    Console.WriteLine($"{impl} B={batch} min {times[0]:F2} median {times[20]:F2} ms  minor faults/call {faults}  env MMAP={Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_")}");
     return 0;
   }
+  static long MinorFaults() { var f = File.ReadAllText("/proc/self/stat"); var parts = f.Substring(f.LastIndexOf(')') + 2).Split(' '); return long.Parse(parts[7]); }
 }
