@@ -6,7 +6,8 @@ namespace Rnn.Training.Optimizers;
 /// <summary>
 /// Base of the optimizers: owns the parameter list, the learning rate, the step count and the per-parameter
 /// state buffers (allocated once in the constructor, so <see cref="Step"/> never allocates).
-/// Every parameter is updated on every step (there is no "gradient is None" case as in PyTorch).
+/// The parameter list is captured at construction. Every parameter is updated on every step (there is no
+/// "gradient is None" case as in PyTorch). Hyper-parameters are doubles, like PyTorch's Python floats.
 /// </summary>
 public abstract class Optimizer
 {

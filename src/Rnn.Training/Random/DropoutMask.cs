@@ -5,7 +5,8 @@ public static class DropoutMask
 {
     /// <summary>
     /// Writes 0 (dropped, probability <paramref name="p"/>) or 1/(1-p) (kept) to every element of
-    /// <paramref name="mask"/>, so that input * mask keeps the expected value. p = 0 gives all ones, p = 1 all zeros.
+    /// <paramref name="mask"/>, so that input * mask keeps the expected value. p = 0 gives all ones, p = 1 all zeros;
+/// otherwise the keep probability is 1 - p rounded to a multiple of 2^-24.
     /// </summary>
     public static void Fill(DeterministicRandom random, Span<float> mask, float p)
     {
