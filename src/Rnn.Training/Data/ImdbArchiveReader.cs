@@ -1,11 +1,10 @@
 using System.Formats.Tar;
-using System.IO.Compression;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Training.Data;
 
 /// <summary>Streams a .tar.gz (GZipStream + TarReader) and visits the entries .../&lt;split&gt;/{pos,neg}/*.txt; nothing
-/// is extracted to disk. Other entries (README, urls_*.txt, the other split, unsup/) are skipped.</summary>
+/// is extracted to disk; the gzip trailer is checked at the end. Other entries (README, urls_*.txt, the other split, unsup/) are skipped.</summary>
 internal static class ImdbArchiveReader
 {
     public static int Read(string path, ImdbSplit split, ImdbReviewVisitor visitor)
@@ -15,8 +14,7 @@ internal static class ImdbArchiveReader
         string? entryName = null;
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-            using var gzip = new GZipStream(file, CompressionMode.Decompress);
+            using var gzip = new GzipCheckedReadStream(path);
             using var tar = new TarReader(gzip);
             while (tar.GetNextEntry(copyData: false) is { } entry)
             {
@@ -36,6 +34,7 @@ internal static class ImdbArchiveReader
                 visitor(review, buffer.Decode(bytes.AsSpan(0, length)));
                 count++;
             }
+            gzip.VerifyToEnd();
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
         {

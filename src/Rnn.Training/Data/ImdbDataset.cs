@@ -148,7 +148,8 @@ public sealed class ImdbDataset
     }
 
     /// <summary>Permutes the rows (with their labels, ids and ratings) by a seeded Fisher–Yates shuffle; the same
-    /// seed gives the same order on every run and platform. Keras shuffles its splits once with seed 113.</summary>
+    /// seed gives the same order on every run and platform. Keras shuffles its splits once with NumPy seed 113; this
+    /// generator is different, so the order is not Keras's.</summary>
     public void Shuffle(ulong seed)
     {
         int n = Count;

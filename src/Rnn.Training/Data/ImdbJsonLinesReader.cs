@@ -1,11 +1,10 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Training.Data;
 
 /// <summary>
-/// Reads JSON lines {"id": int, "rating": int, "label": 0|1, "text": string} (gzip when the name ends in .gz) with
+/// Reads JSON lines {"id": int, "rating": int, "label": 0|1, "text": string} (gzip when the name ends in .gz, trailer checked) with
 /// Utf8JsonReader, one line at a time; "label" and "text" are required, "id" and "rating" optional, other
 /// properties ignored; blank lines are skipped.
 /// </summary>
@@ -20,9 +19,8 @@ internal static class ImdbJsonLinesReader
         int count = 0;
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-                ? new GZipStream(file, CompressionMode.Decompress) : file;
+            GzipCheckedReadStream? gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GzipCheckedReadStream(path) : null;
+            using Stream stream = (Stream?)gzip ?? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
             while (true)
             {
                 if (filled == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2); // a line longer than the buffer
@@ -40,6 +38,7 @@ internal static class ImdbJsonLinesReader
                 if (read == 0)
                 {
                     if (start < filled && ParseLine(buffer.AsSpan(start, filled - start), path, ++lineNumber, text, visitor)) count++;
+                    gzip?.VerifyToEnd();
                     break;
                 }
                 buffer.AsSpan(start, filled - start).CopyTo(buffer);

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Rnn.Training.Data;
 
 /// <summary>
@@ -10,7 +12,8 @@ namespace Rnn.Training.Data;
 /// </summary>
 internal ref struct KerasWordSplitter
 {
-    private static readonly bool[] IsSeparator = BuildSeparatorTable();
+    private static readonly SearchValues<char> Separators = SearchValues.Create(KerasImdbTokenizer.Filters + " ");
+    private const string HtmlBreak = "<br />";
 
     private readonly ReadOnlySpan<char> _text;
     private readonly bool _htmlBreaksSeparate;
@@ -26,45 +29,25 @@ internal ref struct KerasWordSplitter
     public bool TryNext(out int start, out int length)
     {
         ReadOnlySpan<char> text = _text;
-        int i = _position;
-        // Skip separators.
-        while (i < text.Length)
+        while (true)
         {
-            int separatorLength = SeparatorLengthAt(text, i);
-            if (separatorLength == 0) break;
-            i += separatorLength;
+            int skip = text[_position..].IndexOfAnyExcept(Separators);
+            if (skip < 0)
+            {
+                _position = text.Length;
+                start = length = 0;
+                return false;
+            }
+            start = _position + skip;
+            int end = text[start..].IndexOfAny(Separators);
+            length = end < 0 ? text.Length - start : end;
+            _position = start + length;
+            // Inside "<br />" only "br" is not a filter character; drop it when the whole tag is there.
+            if (_htmlBreaksSeparate && start > 0 && text[start - 1] == '<' && IsHtmlBreak(text[(start - 1)..])) continue;
+            return true;
         }
-        if (i >= text.Length)
-        {
-            _position = i;
-            start = length = 0;
-            return false;
-        }
-        start = i;
-        while (i < text.Length && SeparatorLengthAt(text, i) == 0) i++;
-        length = i - start;
-        _position = i;
-        return true;
     }
-
-    private readonly int SeparatorLengthAt(ReadOnlySpan<char> text, int i)
-    {
-        char c = text[i];
-        if (c >= 128 || !IsSeparator[c]) return 0;
-        if (c == '<' && _htmlBreaksSeparate && IsHtmlBreak(text[i..])) return HtmlBreak.Length;
-        return 1;
-    }
-
-    private const string HtmlBreak = "<br />";
 
     private static bool IsHtmlBreak(ReadOnlySpan<char> text)
         => text.Length >= HtmlBreak.Length && text[..HtmlBreak.Length].Equals(HtmlBreak, StringComparison.OrdinalIgnoreCase);
-
-    private static bool[] BuildSeparatorTable()
-    {
-        var table = new bool[128];
-        foreach (char c in KerasImdbTokenizer.Filters) table[c] = true;
-        table[' '] = true;
-        return table;
-    }
 }

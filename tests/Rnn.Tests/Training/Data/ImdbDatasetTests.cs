@@ -213,6 +213,61 @@ public class ImdbDatasetTests
     }
 
     [Fact]
+    public void Every_truncation_and_every_byte_flip_of_an_archive_is_detected_or_harmless()
+    {
+        using var temp = new TempDirectory();
+        ImdbFixture.WriteWordIndex(temp.Path);
+        string path = temp.File("aclImdb_v1_labeled.tar.gz");
+        ImdbFixture.WriteArchive(path);
+        byte[] whole = File.ReadAllBytes(path);
+        var index = ImdbWordIndex.Parse(Encoding.UTF8.GetBytes(ImdbFixture.WordIndexJson));
+        var options = new ImdbLoadOptions { VocabularySize = 100, MaxLength = 6, WordIndex = index };
+        int[] expected = ImdbDataset.Load(temp.Path, ImdbSplit.Train, options).Tokens.ToArray();
+
+        for (int length = 0; length < whole.Length; length++)
+        {
+            File.WriteAllBytes(path, whole[..length]);
+            var error = Assert.Throws<RnnFormatException>(() => ImdbDataset.Load(temp.Path, ImdbSplit.Train, options));
+            Assert.Equal(path, error.FilePath);
+        }
+        int harmless = 0;
+        for (int position = 0; position < whole.Length; position++)
+        {
+            byte[] flipped = (byte[])whole.Clone();
+            flipped[position] ^= 0x10;
+            File.WriteAllBytes(path, flipped);
+            try
+            {
+                // Some flips leave the decompressed bytes identical (gzip mtime/OS header fields, a match distance
+                // that moves to another run of tar zero padding) — then the data must be exactly right.
+                Assert.Equal(expected, ImdbDataset.Load(temp.Path, ImdbSplit.Train, options).Tokens.ToArray());
+                harmless++;
+            }
+            catch (RnnFormatException error)
+            {
+                Assert.Equal(path, error.FilePath);
+            }
+        }
+        Assert.True(harmless < whole.Length / 10, $"{harmless} of {whole.Length} flips went unnoticed");
+    }
+
+    [Fact]
+    public void Truncated_json_lines_gzip_is_an_error_naming_the_path()
+    {
+        using var temp = new TempDirectory();
+        ImdbFixture.WriteWordIndex(temp.Path);
+        ImdbFixture.WriteJsonLines(temp.Path);
+        string path = temp.File("train.jsonl.gz");
+        byte[] whole = File.ReadAllBytes(path);
+        foreach (int cut in (int[])[1, 4, 8, whole.Length / 2])
+        {
+            File.WriteAllBytes(path, whole[..^cut]);
+            var error = Assert.Throws<RnnFormatException>(() => ImdbDataset.Load(temp.Path, ImdbSplit.Train));
+            Assert.Equal(path, error.FilePath);
+        }
+    }
+
+    [Fact]
     public void Bad_json_line_is_an_error_naming_the_file_and_line()
     {
         using var temp = new TempDirectory();
