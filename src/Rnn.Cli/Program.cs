@@ -1,1 +1,8 @@
-return 0;
+using System.CommandLine;
+using Rnn.Cli;
+using Rnn.Cli.Commands;
+
+var root = new RootCommand("rnn — recurrent neural networks (RNN, LSTM, GRU) for .NET: run, benchmark and train models.");
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+return CommandLine.Invoke(root, args);

@@ -11,14 +11,15 @@ public static class KernelPaths
 {
     public const string EnvironmentVariable = "RNN_KERNEL_PATH";
 
-    /// <summary>The widest path this process supports, lowered by <c>RNN_KERNEL_PATH</c> if set.</summary>
-    public static KernelPath Default { get; } = ChooseDefault();
-
     /// <summary>The widest path the hardware accelerates, whatever the environment says.</summary>
     public static KernelPath Widest { get; } =
         Vector512.IsHardwareAccelerated ? KernelPath.Vector512
         : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
         : KernelPath.Scalar;
+
+    /// <summary>The widest path this process supports, lowered by <c>RNN_KERNEL_PATH</c> if set.</summary>
+    // Declared after Widest: static initialisers run in text order.
+    public static KernelPath Default { get; } = ChooseDefault();
 
     public static bool IsSupported(KernelPath path) => path <= Widest && path >= KernelPath.Scalar;
 

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using Rnn.Runtime;
+using Rnn.Runtime.Kernels;
+
+namespace Rnn.Cli.Commands;
+
+/// <summary>
+/// `rnn bench`: how fast is a streaming step of my model here? Times single steps, so the figure includes
+/// every fixed cost a caller pays, and reports median and p99 microseconds and bytes allocated per step.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var cell = new Option<string>("--cell") { Description = "lstm | gru | rnn-tanh | rnn-relu", DefaultValueFactory = _ => "lstm" };
+        var hidden = Options.Int("--hidden", "hidden size (ignored with --weights)", 256);
+        var input = new Option<int?>("--input") { Description = "input size (default: the hidden size)" };
+        var layers = Options.Int("--layers", "stacked layers (ignored with --weights)", 1);
+        var batch = Options.Int("--batch", "independent streams advanced together per step", 1);
+        var steps = Options.Int("--steps", "timed steps", 2000);
+        var weights = new Option<string?>("--weights") { Description = "a PyTorch state_dict (safetensors) instead of random weights" };
+        var path = new Option<string?>("--kernel") { Description = "force a kernel path: scalar | vector256 | vector512" };
+        var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
+        var command = new Command("bench", "Time streaming steps (batch of streams, one step at a time).")
+        {
+            cell, hidden, input, layers, batch, steps, weights, path, json,
+        };
+        command.SetAction(r => CommandLine.Guard(() => Run(
+            r.GetValue(cell)!, r.GetValue(hidden), r.GetValue(input), r.GetValue(layers), r.GetValue(batch), r.GetValue(steps),
+            r.GetValue(weights), r.GetValue(path), r.GetValue(json))));
+        return command;
+    }
+
+    private static int Run(string cellText, int hidden, int? inputSize, int layers, int batch, int steps, string? weightsPath, string? kernel, bool json)
+    {
+        Options.RequirePositive(hidden, "--hidden");
+        Options.RequirePositive(layers, "--layers");
+        Options.RequirePositive(batch, "--batch");
+        Options.RequirePositive(steps, "--steps");
+        if (inputSize is { } i) Options.RequirePositive(i, "--input");
+        Options.RequireExisting(weightsPath, "--weights");
+        CellKind cell = Options.ParseCell(cellText)!.Value;
+        KernelPath? forced = kernel is null ? null : KernelPaths.Parse(kernel);
+        using RnnModel model = weightsPath is null
+            ? RnnModel.CreateRandom(cell, inputSize ?? hidden, hidden, layers, kernelPath: forced)
+            : RnnModel.Load(weightsPath, cell, kernelPath: forced);
+        using RnnStream stream = model.CreateStream(batch);
+        float[] x = new float[batch * model.InputSize], y = new float[batch * model.HiddenSize];
+        var rng = new Random(1);
+        for (int j = 0; j < x.Length; j++) x[j] = (float)(rng.NextDouble() * 2 - 1);
+
+        // Warm up until tiered compilation has settled on the optimised code.
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 300) stream.Step(x, y);
+
+        long[] ticks = new long[steps];
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (int s = 0; s < steps; s++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            stream.Step(x, y);
+            ticks[s] = Stopwatch.GetTimestamp() - t0;
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Array.Sort(ticks);
+        double toMicro = 1e6 / Stopwatch.Frequency;
+        double median = ticks[steps / 2] * toMicro, p99 = ticks[Math.Min(steps - 1, (int)(steps * 0.99))] * toMicro;
+        double bytesPerStep = (double)allocated / steps;
+        double weightBytes = 0;
+        for (int l = 0; l < model.NumLayers; l++)
+        {
+            var w = model.Weights(l, 0);
+            weightBytes += 4.0 * (w.InputWeights.K * w.InputWeights.N + w.RecurrentWeights.K * w.RecurrentWeights.N);
+        }
+        double gflops = 2 * weightBytes / 4 * batch / (median * 1e3);
+
+        if (json)
+        {
+            using var writer = new Utf8JsonWriter(Console.OpenStandardOutput());
+            writer.WriteStartObject();
+            writer.WriteString("cell", model.Cell.ToName());
+            writer.WriteNumber("input", model.InputSize);
+            writer.WriteNumber("hidden", model.HiddenSize);
+            writer.WriteNumber("layers", model.NumLayers);
+            writer.WriteNumber("batch", batch);
+            writer.WriteNumber("steps", steps);
+            writer.WriteString("kernel", model.KernelPath.ToString());
+            writer.WriteNumber("median_us", Math.Round(median, 3));
+            writer.WriteNumber("p99_us", Math.Round(p99, 3));
+            writer.WriteNumber("alloc_bytes_per_step", bytesPerStep);
+            writer.WriteNumber("gflops", Math.Round(gflops, 2));
+            writer.WriteNumber("weight_bytes", weightBytes);
+            writer.WriteEndObject();
+            writer.Flush();
+            Console.WriteLine();
+        }
+        else
+        {
+            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}");
+            Console.WriteLine($"  step: median {median:F2} µs, p99 {p99:F2} µs over {steps} steps ({gflops:F1} GFLOP/s, {weightBytes / 1048576:F2} MiB of weights)");
+            Console.WriteLine($"  allocated: {bytesPerStep:F1} bytes per step");
+        }
+        return CommandLine.Ok;
+    }
+}

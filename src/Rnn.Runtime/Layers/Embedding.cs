@@ -1,0 +1,52 @@
+using Rnn.Runtime.IO;
+
+namespace Rnn.Runtime.Layers;
+
+/// <summary>A lookup table from token ids to vectors, PyTorch nn.Embedding's layout: weight (vocabulary, dim).</summary>
+public sealed class Embedding
+{
+    private readonly float[] _weight;
+
+    public int VocabularySize { get; }
+    public int Dimension { get; }
+
+    public Embedding(ReadOnlySpan<float> weight, int vocabularySize, int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabularySize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (weight.Length != vocabularySize * dimension)
+            throw new ArgumentException($"Embedding weight has {weight.Length} floats, expected vocabulary {vocabularySize} x dim {dimension}.", nameof(weight));
+        VocabularySize = vocabularySize;
+        Dimension = dimension;
+        _weight = weight.ToArray();
+    }
+
+    /// <summary>Loads "{prefix}weight" (vocabulary, dim), checking its shape and finiteness.</summary>
+    public static Embedding FromTensors(ITensorSource source, string prefix)
+    {
+        string name = prefix + "weight";
+        if (!source.TryGetShape(name, out int[] shape))
+            throw new RnnFormatException($"{source.SourceName}: missing tensor '{name}' (the embedding table).", source.SourceName, name);
+        if (shape.Length != 2)
+            throw new RnnFormatException($"{source.SourceName}: tensor '{name}' has shape {PyTorchStateDict.Show(shape)}, expected (vocabulary, dim).", source.SourceName, name);
+        var w = new float[shape[0] * shape[1]];
+        source.Read(name, w);
+        FiniteCheck.Ensure(w, source.SourceName, name);
+        return new Embedding(w, shape[0], shape[1]);
+    }
+
+    public ReadOnlySpan<float> Row(int id)
+    {
+        if ((uint)id >= (uint)VocabularySize)
+            throw new ArgumentOutOfRangeException(nameof(id), id, $"Token id must be 0..{VocabularySize - 1}.");
+        return _weight.AsSpan(id * Dimension, Dimension);
+    }
+
+    /// <summary>ids is (n); output is (n, dim).</summary>
+    public void Lookup(ReadOnlySpan<int> ids, Span<float> output)
+    {
+        if (output.Length != ids.Length * Dimension)
+            throw new ArgumentException($"Embedding output has {output.Length} floats, expected ids {ids.Length} x dim {Dimension}.", nameof(output));
+        for (int i = 0; i < ids.Length; i++) Row(ids[i]).CopyTo(output.Slice(i * Dimension, Dimension));
+    }
+}

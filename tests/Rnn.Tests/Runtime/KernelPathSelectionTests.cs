@@ -1,0 +1,27 @@
+using System.Runtime.Intrinsics;
+using Rnn.Runtime.Kernels;
+
+namespace Rnn.Tests.Runtime;
+
+public class KernelPathSelectionTests
+{
+    [Fact]
+    public void DefaultIsTheWidestAcceleratedPathUnlessLowered()
+    {
+        KernelPath widest = Vector512.IsHardwareAccelerated ? KernelPath.Vector512
+            : Vector256.IsHardwareAccelerated ? KernelPath.Vector256 : KernelPath.Scalar;
+        Assert.Equal(widest, KernelPaths.Widest);
+        string? forced = Environment.GetEnvironmentVariable(KernelPaths.EnvironmentVariable);
+        KernelPath expected = string.IsNullOrEmpty(forced) ? widest : (KernelPath)Math.Min((int)KernelPaths.Parse(forced), (int)widest);
+        Assert.Equal(expected, KernelPaths.Default);
+        Assert.Equal(KernelPaths.Widest, KernelPaths.Supported()[^1]);
+    }
+
+    [Fact]
+    public void UnsupportedPathIsAClearError()
+    {
+        if (KernelPaths.Widest == KernelPath.Vector512) return; // nothing above the widest path to ask for
+        var e = Assert.Throws<PlatformNotSupportedException>(() => KernelPaths.EnsureSupported(KernelPath.Vector512));
+        Assert.Contains("not accelerated", e.Message);
+    }
+}
