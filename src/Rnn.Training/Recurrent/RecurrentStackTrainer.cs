@@ -420,8 +420,8 @@ public sealed class RecurrentStackTrainer : IDisposable
         if (B <= 0 || B > MaxBatch)
             throw new ArgumentOutOfRangeException(nameof(B), B, $"Batch must be 1..{MaxBatch} (this trainer's maximum).");
         ArgumentOutOfRangeException.ThrowIfNegative(firstExample);
-        CheckLength(x.Length, (long)T * B * arch.InputSize, nameof(x), $"seq {T} x batch {B} x input {arch.InputSize}");
-        CheckLength(y.Length, (long)T * B * OutputSize, nameof(y), $"seq {T} x batch {B} x {OutputSize}");
+        CheckSequence(x.Length, T, B, arch.InputSize, nameof(x), "input");
+        CheckSequence(y.Length, T, B, OutputSize, nameof(y), "outputs");
         if (!lengths.IsEmpty)
         {
             if (lengths.Length != B)
@@ -439,18 +439,20 @@ public sealed class RecurrentStackTrainer : IDisposable
     private void ValidateBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dhn, ReadOnlySpan<float> dcn,
         Span<float> dx, Span<float> dh0, Span<float> dc0, int T, int B)
     {
-        CheckLength(dy.Length, (long)T * B * OutputSize, nameof(dy), $"seq {T} x batch {B} x {OutputSize} (as the last Forward)");
-        if (!dx.IsEmpty) CheckLength(dx.Length, (long)T * B * Architecture.InputSize, nameof(dx), $"seq {T} x batch {B} x input {Architecture.InputSize}");
+        CheckSequence(dy.Length, T, B, OutputSize, nameof(dy), "outputs (as the last Forward)");
+        if (!dx.IsEmpty) CheckSequence(dx.Length, T, B, Architecture.InputSize, nameof(dx), "input (as the last Forward)");
         CheckState(dhn.Length, B, nameof(dhn));
         CheckState(dh0.Length, B, nameof(dh0));
         CheckCellState(dcn.Length, B, nameof(dcn));
         CheckCellState(dc0.Length, B, nameof(dc0));
     }
 
-    private static void CheckLength(int actual, long expected, string name, string what)
+    // Takes the parts, not a message: an interpolated string argument would be built (and allocated) on every call.
+    private static void CheckSequence(int actual, int T, int B, int width, string name, string widthName)
     {
+        long expected = (long)T * B * width;
         if (actual != expected)
-            throw new ArgumentException($"{name} has {actual} floats, expected {what} = {expected}.", name);
+            throw new ArgumentException($"{name} has {actual} floats, expected seq {T} x batch {B} x {widthName} {width} = {expected}.", name);
     }
 
     private void CheckState(int length, int batch, string name)
