@@ -1,3 +1,4 @@
+using Rnn.Training.Parameters;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;

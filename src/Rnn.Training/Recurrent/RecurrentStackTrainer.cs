@@ -1,3 +1,4 @@
+using Rnn.Training.Parameters;
 using System.Numerics.Tensors;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
@@ -66,7 +67,8 @@ public sealed class RecurrentStackTrainer : IDisposable
     /// sequences up to <paramref name="maxSequenceLength"/> steps and batches up to <paramref name="maxBatch"/>.
     /// </summary>
     public RecurrentStackTrainer(RnnArchitecture arch, int maxSequenceLength, int maxBatch, KernelPath path,
-        float interLayerDropout = 0, float inputDropout = 0, float recurrentDropout = 0, ulong initSeed = 0)
+        float interLayerDropout = 0, float inputDropout = 0, float recurrentDropout = 0, ulong initSeed = 0,
+        IReadOnlyList<Parameter>? sharedValues = null)
     {
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(arch.InputSize, "arch.InputSize");
@@ -99,10 +101,10 @@ public sealed class RecurrentStackTrainer : IDisposable
                 for (int d = 0; d < D; d++)
                 {
                     int inputs = arch.LayerInputSize(l);
-                    Parameter wih = NewParameter(init, arch.WeightIh(l, d), "weight_ih", l, d, [GH, inputs], parameters);
-                    Parameter whh = NewParameter(init, arch.WeightHh(l, d), "weight_hh", l, d, [GH, H], parameters);
-                    Parameter? bih = arch.HasBias ? NewParameter(init, arch.BiasIh(l, d), "bias_ih", l, d, [GH], parameters) : null;
-                    Parameter? bhh = arch.HasBias ? NewParameter(init, arch.BiasHh(l, d), "bias_hh", l, d, [GH], parameters) : null;
+                    Parameter wih = NewParameter(init, arch.WeightIh(l, d), "weight_ih", l, d, [GH, inputs], parameters, sharedValues);
+                    Parameter whh = NewParameter(init, arch.WeightHh(l, d), "weight_hh", l, d, [GH, H], parameters, sharedValues);
+                    Parameter? bih = arch.HasBias ? NewParameter(init, arch.BiasIh(l, d), "bias_ih", l, d, [GH], parameters, sharedValues) : null;
+                    Parameter? bhh = arch.HasBias ? NewParameter(init, arch.BiasHh(l, d), "bias_hh", l, d, [GH], parameters, sharedValues) : null;
                     _directions[l * D + d] = new LayerDirection(arch.Cell, l, d, inputs, H, wih, whh, bih, bhh)
                     {
                         Saved = _ws.Reserve(rows * saved),
@@ -156,10 +158,26 @@ public sealed class RecurrentStackTrainer : IDisposable
             throw new ArgumentOutOfRangeException(name, rate, "A dropout rate must be in [0, 1).");
     }
 
-    private static Parameter NewParameter(TensorDictionary init, string name, string kind, int layer, int direction, int[] shape, List<Parameter> list)
+    /// <summary>
+    /// A parameter initialised from <paramref name="init"/>, or, with <paramref name="shared"/>, one that reads the
+    /// values of the shared parameter at the same position (a data-parallel replica) with a gradient of its own.
+    /// </summary>
+    private static Parameter NewParameter(TensorDictionary init, string name, string kind, int layer, int direction, int[] shape,
+        List<Parameter> list, IReadOnlyList<Parameter>? shared)
     {
-        var p = new Parameter(name, shape);
-        init.Read(PyTorchStateDict.Name("", kind, layer, direction), p.Value);
+        Parameter p;
+        if (shared is null)
+        {
+            p = new Parameter(name, shape);
+            init.Read(PyTorchStateDict.Name("", kind, layer, direction), p.Value);
+        }
+        else
+        {
+            Parameter source = list.Count < shared.Count ? shared[list.Count] : throw new ArgumentException($"Shared values lack parameter '{name}'.", nameof(shared));
+            if (source.Name != name || !source.Shape.AsSpan().SequenceEqual(shape))
+                throw new ArgumentException($"Shared parameter {list.Count} is '{source.Name}' {PyTorchStateDict.Show(source.Shape)}, expected '{name}' {PyTorchStateDict.Show(shape)}.", nameof(shared));
+            p = new Parameter(name, shape, source.Value);
+        }
         list.Add(p);
         return p;
     }

@@ -34,7 +34,7 @@ public class CharBatcherTests
     {
         const int batch = 3, seq = 7;
         var stream = new int[500];
-        var random = new Random(1);
+        var random = new System.Random(1);
         for (int i = 0; i < stream.Length; i++) stream[i] = random.Next(50);
         var batcher = new CharBatcher(stream, batch, seq);
         var inputs = new int[seq * batch];

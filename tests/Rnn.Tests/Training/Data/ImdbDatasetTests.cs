@@ -178,7 +178,7 @@ public class ImdbDatasetTests
         using var temp = new TempDirectory();
         ImdbFixture.WriteWordIndex(temp.Path);
         string path = temp.File("aclImdb_v1_labeled.tar.gz");
-        var random = new Random(7);
+        var random = new System.Random(7);
         var garbage = new byte[4096];
         random.NextBytes(garbage);
         File.WriteAllBytes(path, garbage);

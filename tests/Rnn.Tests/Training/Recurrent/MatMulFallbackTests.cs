@@ -1,3 +1,4 @@
+using Rnn.Training.Parameters;
 using Rnn.Runtime.Kernels;
 using Rnn.Tests.TestSupport;
 using Rnn.Training.Recurrent;
