@@ -84,7 +84,7 @@ public static unsafe class Gemm
         int mr = wide ? GemmVector512.Rows : GemmVector256.Rows;
         int np = wide ? GemmVector512.Panels : GemmVector256.Panels;
         int mc = Math.Max(mr, Math.Min(PackedMatrix.RoundUp(m, mr), MaxPackedAFloats / k / mr * mr));
-        float* packedA = KernelScratch.PackedA((long)mc * k);
+        float* packedA = KernelScratch.PackedA((long)mc * k + KernelPacking.RowsSpill);
         for (int i0 = 0; i0 < m; i0 += mc)
         {
             int rowsInBlock = Math.Min(mc, m - i0);

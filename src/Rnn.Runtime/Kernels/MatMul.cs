@@ -86,7 +86,7 @@ public static unsafe class MatMul
         int ncMax = Math.Min(PackedMatrix.RoundUp(n, W), BlockN);
         int mcMax = Math.Min(PackedMatrix.RoundUp(m, mr), blockM);
         float* packedB = KernelScratch.PackedB((long)kcMax * ncMax);
-        float* packedA = KernelScratch.PackedA((long)mcMax * kcMax);
+        float* packedA = KernelScratch.PackedA((long)mcMax * kcMax + KernelPacking.RowsSpill);
         const int TileStride = 2 * W;
         float* tile = stackalloc float[GemmVector512.Rows * TileStride];
 
