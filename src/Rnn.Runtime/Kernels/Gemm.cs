@@ -7,7 +7,11 @@ namespace Rnn.Runtime.Kernels;
 /// Used for the recurrent product of a step (m = batch) and the input projection of all steps at once
 /// (m = seq × batch). Columns N..PaddedN of C are written too (with zeros from the padded panels).
 /// Every path computes each element as one FMA chain over k ascending from zero, then adds the bias, then
-/// (with <c>accumulate</c>) adds that to C: the Scalar, Vector256 and Vector512 paths give identical bits.
+/// (with <c>accumulate</c>) adds that to C: the Scalar, Vector256 and Vector512 paths give identical bits, and
+/// a row gives the same bits whatever m it is computed in.
+/// m = 1 streams the panels 8 (Vector256: 4) at a time with no packing; m &gt; 1 packs A into a per-thread buffer
+/// and runs an 8-row × 2-panel (Vector256: 6-row × 1-panel) register-blocked kernel. Thread-safe; warm calls
+/// allocate nothing.
 /// </summary>
 public static unsafe class Gemm
 {

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -8,8 +7,8 @@ namespace Rnn.Runtime.Kernels;
 /// <summary>
 /// Copies operands into the layouts the micro-kernels stream: A as k-major slivers of MR rows (element (r, k) of
 /// a sliver at [k·MR + r], so one pointer walks all rows), B as panels of 16 columns (K rows × 16, zero-padded).
-/// The transposing copies go through 8 × 8 register transposes where AVX is there (about 4× faster than element
-/// by element); packing is then a few percent of a product's time.
+/// The transposing copies go through 8 × 8 register transposes where AVX is there (several times faster than
+/// element by element), so packing costs a few percent of a product's time.
 /// </summary>
 internal static unsafe class KernelPacking
 {
