@@ -36,7 +36,8 @@ internal static class ImdbArchiveReader
             }
             gzip.VerifyToEnd();
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
+        // A corrupt tar header can surface as any of these from TarReader (an overflowing octal field included).
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or OverflowException or ArgumentException)
         {
             string where = entryName is null ? "" : $" after entry '{entryName}'";
             throw new RnnFormatException($"IMDB archive '{path}' is corrupt or truncated{where}: {e.Message}", path, inner: e);

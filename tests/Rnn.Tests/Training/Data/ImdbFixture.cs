@@ -40,12 +40,15 @@ internal static class ImdbFixture
         File.WriteAllText(Path.Combine(root, "train", "urls_pos.txt"), "http://example/\n");
     }
 
+    private static readonly DateTimeOffset FixedTime = new(2011, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
     public static void WriteArchive(string path)
     {
         using var file = File.Create(path);
         using var gzip = new GZipStream(file, CompressionLevel.Fastest);
         using var tar = new TarWriter(gzip, TarEntryFormat.Ustar);
-        tar.WriteEntry(new UstarTarEntry(TarEntryType.Directory, "aclImdb/"));
+        // A fixed mtime keeps the archive's bytes, and so the corruption tests, the same on every run.
+        tar.WriteEntry(new UstarTarEntry(TarEntryType.Directory, "aclImdb/") { ModificationTime = FixedTime });
         AddFile(tar, "aclImdb/README", "Large Movie Review Dataset v1.0");
         AddFile(tar, "aclImdb/train/urls_pos.txt", "http://example/\n");
         AddFile(tar, "aclImdb/train/unsup/0_0.txt", "unlabelled review, must be skipped");
@@ -55,7 +58,7 @@ internal static class ImdbFixture
 
     private static void AddFile(TarWriter tar, string name, string content)
     {
-        var entry = new UstarTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)) };
+        var entry = new UstarTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)), ModificationTime = FixedTime };
         tar.WriteEntry(entry);
     }
 
