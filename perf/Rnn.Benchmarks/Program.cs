@@ -3,6 +3,5 @@ using Rnn.Benchmarks;
 using Rnn.Benchmarks.Infrastructure;
 
 if (args.Length > 0 && args[0] == "--verify") return Verify.Run();
-if (args.Length > 0 && args[0] == "--scratch") return Scratch.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(Verify).Assembly).Run(args, BenchConfig.Create());
 return 0;
