@@ -1,4 +1,5 @@
 using Rnn.Runtime;
+using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
 
 namespace Rnn.Training.Recurrent;
@@ -33,6 +34,12 @@ internal sealed class LayerDirection : IDisposable
     /// <summary>The parameters packed and bias-folded as the runtime's kernels want them; refreshed by <see cref="Repack"/>.</summary>
     public RecurrentLayerWeights Packed { get; }
 
+    /// <summary>
+    /// W_hh itself (not transposed) packed as the right operand of dh_{t-1} = dG_t · W_hh: K = G·H, N = H.
+    /// Refreshed by <see cref="RepackForBackward"/>.
+    /// </summary>
+    public PackedMatrix RecurrentWeightsForGradient { get; }
+
     public Region Saved { get; init; }
     public Region States { get; init; }
     public Region Cells { get; init; }
@@ -55,11 +62,30 @@ internal sealed class LayerDirection : IDisposable
         _zeroBias = new float[GateRows];
         Packed = new RecurrentLayerWeights(cell, inputSize, hidden, weightIh.Value, weightHh.Value,
             biasIh?.Value ?? _zeroBias, biasHh?.Value ?? _zeroBias);
+        var transposed = new float[GateRows * hidden];
+        Transpose(weightHh.Value, GateRows, hidden, transposed);
+        RecurrentWeightsForGradient = PackedMatrix.FromWeight(transposed, hidden, GateRows);
     }
 
     /// <summary>Copies the current parameter values into the packed weights (after an optimizer step); allocates nothing.</summary>
     public void Repack() =>
         Packed.Update(WeightIh.Value, WeightHh.Value, BiasIh?.Value ?? _zeroBias, BiasHh?.Value ?? _zeroBias);
+
+    /// <summary>Packs W_hh for the backward recurrence; scratch holds at least G·H·H floats.</summary>
+    public void RepackForBackward(Span<float> scratch)
+    {
+        Span<float> transposed = scratch.Slice(0, GateRows * Hidden);
+        Transpose(WeightHh.Value, GateRows, Hidden, transposed);
+        RecurrentWeightsForGradient.RepackFromWeight(transposed);
+    }
+
+    /// <summary>destination (cols, rows) = source (rows, cols)ᵀ.</summary>
+    private static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                destination[c * rows + r] = source[r * cols + c];
+    }
 
     public int PreviousSlot(int t) => Direction == 0 ? t : t + 1;
     public int NextSlot(int t) => Direction == 0 ? t + 1 : t;
@@ -69,5 +95,9 @@ internal sealed class LayerDirection : IDisposable
     /// <summary>Slot of the state entering time step 0: the (T·B, H) block of entering states starts there.</summary>
     public int FirstEnteringSlot => Direction;
 
-    public void Dispose() => Packed.Dispose();
+    public void Dispose()
+    {
+        Packed.Dispose();
+        RecurrentWeightsForGradient.Dispose();
+    }
 }
