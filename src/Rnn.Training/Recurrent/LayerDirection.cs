@@ -62,29 +62,37 @@ internal sealed class LayerDirection : IDisposable
         _zeroBias = new float[GateRows];
         Packed = new RecurrentLayerWeights(cell, inputSize, hidden, weightIh.Value, weightHh.Value,
             biasIh?.Value ?? _zeroBias, biasHh?.Value ?? _zeroBias);
-        var transposed = new float[GateRows * hidden];
-        Transpose(weightHh.Value, GateRows, hidden, transposed);
-        RecurrentWeightsForGradient = PackedMatrix.FromWeight(transposed, hidden, GateRows);
+        RecurrentWeightsForGradient = PackedMatrix.FromKxN(weightHh.Value, GateRows, hidden);
     }
 
     /// <summary>Copies the current parameter values into the packed weights (after an optimizer step); allocates nothing.</summary>
     public void Repack() =>
         Packed.Update(WeightIh.Value, WeightHh.Value, BiasIh?.Value ?? _zeroBias, BiasHh?.Value ?? _zeroBias);
 
-    /// <summary>Packs W_hh for the backward recurrence; scratch holds at least G·H·H floats.</summary>
-    public void RepackForBackward(Span<float> scratch)
+    /// <summary>
+    /// Packs the current W_hh (G·H, H) for the backward recurrence. W_hh is already B = (K = G·H) × (N = H) in row-major
+    /// order, so each panel row is 16 contiguous floats of a weight row, copied straight into the documented panel
+    /// layout (RepackFromWeight would need Bᵀ and writes one float per cache line when N is the short side).
+    /// Columns past H stay the zeros they were created with.
+    /// </summary>
+    public unsafe void RepackForBackward()
     {
-        Span<float> transposed = scratch.Slice(0, GateRows * Hidden);
-        Transpose(WeightHh.Value, GateRows, Hidden, transposed);
-        RecurrentWeightsForGradient.RepackFromWeight(transposed);
-    }
-
-    /// <summary>destination (cols, rows) = source (rows, cols)ᵀ.</summary>
-    private static void Transpose(ReadOnlySpan<float> source, int rows, int cols, Span<float> destination)
-    {
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++)
-                destination[c * rows + r] = source[r * cols + c];
+        const int W = PackedMatrix.PanelWidth;
+        PackedMatrix packed = RecurrentWeightsForGradient;
+        int k = GateRows, n = Hidden;
+        fixed (float* source = WeightHh.Value)
+        {
+            // Row by row: the weight is read once in order, and each panel is written in order.
+            for (int row = 0; row < k; row++)
+            {
+                float* from = source + (long)row * n;
+                for (int p = 0; p < packed.PanelCount; p++)
+                {
+                    int columns = Math.Min(W, n - p * W);
+                    Buffer.MemoryCopy(from + p * W, packed.Panel(p) + (long)row * W, columns * sizeof(float), columns * sizeof(float));
+                }
+            }
+        }
     }
 
     public int PreviousSlot(int t) => Direction == 0 ? t : t + 1;

@@ -35,7 +35,7 @@ public sealed class RecurrentStackTrainer : IDisposable
     private readonly Region[] _inputMask;    // per direction (B, I)
     private readonly Region[] _layerOutput;  // per layer but the last (T, B, D·H): the next layer's input as fed
     private readonly Region[] _interMask;    // per layer but the last (T, B, D·H)
-    private readonly Region _gx, _gh, _dGx, _dGh, _dInputScratch, _dh, _dc, _product, _transposeScratch;
+    private readonly Region _gx, _gh, _dGx, _dGh, _dInputScratch, _dh, _dc, _product;
     private readonly Region[] _dLayer;       // two (T, B, D·H) buffers: the gradient of a layer's output, ping-ponged
     private readonly int[] _lengths;
     private readonly bool[] _inactive;
@@ -145,7 +145,6 @@ public sealed class RecurrentStackTrainer : IDisposable
         _dh = _ws.Reserve(B * H);
         _dc = _ws.Reserve(B * H);
         _product = _ws.Reserve(B * PackedMatrix.RoundUp(H, PackedMatrix.PanelWidth));
-        _transposeScratch = _ws.Reserve((long)GH * H);
         _ws.Commit();
         _lengths = new int[maxBatch];
         _inactive = new bool[maxBatch];
@@ -333,7 +332,7 @@ public sealed class RecurrentStackTrainer : IDisposable
                 Span<float> dGx = _ws.Span(_dGx, rows * GH);
                 Span<float> dGh = gru ? _ws.Span(_dGh, rows * GH) : default;
                 Span<float> dh = _ws.Span(_dh, stateSize), dc = _ws.Span(_dc, stateSize), product = _ws.Span(_product);
-                dir.RepackForBackward(_ws.Span(_transposeScratch));
+                dir.RepackForBackward();
                 LoadState(dh, dhn, stateIndex, stateSize);
                 if (lstm) LoadState(dc, dcn, stateIndex, stateSize);
 
