@@ -9,10 +9,10 @@ internal static class ElmanCell
     public static void Pointwise(KernelPath path, ReadOnlySpan<float> pre, Span<float> h, bool relu)
     {
         int hidden = h.Length;
+        pre = pre.Slice(0, hidden);
         if (relu)
-            for (int u = 0; u < hidden; u++) h[u] = MathF.Max(pre[u], 0f);
+            for (int u = 0; u < hidden; u++) h[u] = MathF.Max(pre[u], 0f); // NaN stays NaN, as in PyTorch
         else
-            for (int u = 0; u < hidden; u++) h[u] = Activations.Tanh(pre[u]);
-        _ = path;
+            Activations.Tanh(path, pre, h);
     }
 }

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Rnn.Runtime.Kernels;
 
 namespace Rnn.Runtime.Cells;
@@ -8,29 +11,73 @@ internal static class GruCell
     /// <summary>
     /// gx is (3H): W_ih x + b_ih, with b_hr and b_hz already added to the r and z blocks.
     /// gh is (3H): W_hh h, with b_hn added to the n block (b_hn sits inside r * (W_hn h + b_hn)).
-    /// h is (H): the previous state, overwritten with the new one.
+    /// h is (H): the previous state, overwritten with the new one, h' = (1 - z)·n + z·h = n + z·(h - n).
     /// gates, if not empty, is (4H) and receives r, z, n and W_hn h + b_hn for the backward pass.
     /// </summary>
     public static void Pointwise(KernelPath path, ReadOnlySpan<float> gx, ReadOnlySpan<float> gh, Span<float> h, Span<float> gates)
     {
         int hidden = h.Length;
+        if (gx.Length < 3 * hidden || gh.Length < 3 * hidden || (!gates.IsEmpty && gates.Length < 4 * hidden))
+            throw new ArgumentException("GRU pointwise: spans shorter than 3H / 4H.");
+        ref float x = ref MemoryMarshal.GetReference(gx);
+        ref float r = ref MemoryMarshal.GetReference(gh);
+        ref float hs = ref MemoryMarshal.GetReference(h);
+        ref float gs = ref MemoryMarshal.GetReference(gates);
         bool save = !gates.IsEmpty;
-        for (int u = 0; u < hidden; u++)
+        int u = 0;
+        if (path == KernelPath.Vector512)
         {
-            float r = Activations.Sigmoid(gx[u] + gh[u]);
-            float z = Activations.Sigmoid(gx[hidden + u] + gh[hidden + u]);
-            float hn = gh[2 * hidden + u];
-            float n = Activations.Tanh(gx[2 * hidden + u] + r * hn);
-            float prev = h[u];
-            h[u] = (1f - z) * n + z * prev;
-            if (save)
+            for (; u <= hidden - Vector512<float>.Count; u += Vector512<float>.Count)
             {
-                gates[u] = r;
-                gates[hidden + u] = z;
-                gates[2 * hidden + u] = n;
-                gates[3 * hidden + u] = hn;
+                Vector512<float> rr = Activations.Sigmoid(Vector512.LoadUnsafe(ref x, (nuint)u) + Vector512.LoadUnsafe(ref r, (nuint)u));
+                Vector512<float> z = Activations.Sigmoid(Vector512.LoadUnsafe(ref x, (nuint)(hidden + u)) + Vector512.LoadUnsafe(ref r, (nuint)(hidden + u)));
+                Vector512<float> hn = Vector512.LoadUnsafe(ref r, (nuint)(2 * hidden + u));
+                Vector512<float> n = Activations.Tanh(Vector512.FusedMultiplyAdd(rr, hn, Vector512.LoadUnsafe(ref x, (nuint)(2 * hidden + u))));
+                Vector512<float> prev = Vector512.LoadUnsafe(ref hs, (nuint)u);
+                ((Vector512<float>.One - z) * n + z * prev).StoreUnsafe(ref hs, (nuint)u);
+                if (save)
+                {
+                    rr.StoreUnsafe(ref gs, (nuint)u);
+                    z.StoreUnsafe(ref gs, (nuint)(hidden + u));
+                    n.StoreUnsafe(ref gs, (nuint)(2 * hidden + u));
+                    hn.StoreUnsafe(ref gs, (nuint)(3 * hidden + u));
+                }
             }
         }
-        _ = path;
+        if (path >= KernelPath.Vector256)
+        {
+            for (; u <= hidden - Vector256<float>.Count; u += Vector256<float>.Count)
+            {
+                Vector256<float> rr = Activations.Sigmoid(Vector256.LoadUnsafe(ref x, (nuint)u) + Vector256.LoadUnsafe(ref r, (nuint)u));
+                Vector256<float> z = Activations.Sigmoid(Vector256.LoadUnsafe(ref x, (nuint)(hidden + u)) + Vector256.LoadUnsafe(ref r, (nuint)(hidden + u)));
+                Vector256<float> hn = Vector256.LoadUnsafe(ref r, (nuint)(2 * hidden + u));
+                Vector256<float> n = Activations.Tanh(Vector256.FusedMultiplyAdd(rr, hn, Vector256.LoadUnsafe(ref x, (nuint)(2 * hidden + u))));
+                Vector256<float> prev = Vector256.LoadUnsafe(ref hs, (nuint)u);
+                ((Vector256<float>.One - z) * n + z * prev).StoreUnsafe(ref hs, (nuint)u);
+                if (save)
+                {
+                    rr.StoreUnsafe(ref gs, (nuint)u);
+                    z.StoreUnsafe(ref gs, (nuint)(hidden + u));
+                    n.StoreUnsafe(ref gs, (nuint)(2 * hidden + u));
+                    hn.StoreUnsafe(ref gs, (nuint)(3 * hidden + u));
+                }
+            }
+        }
+        for (; u < hidden; u++)
+        {
+            float rr = Activations.Sigmoid(Unsafe.Add(ref x, u) + Unsafe.Add(ref r, u));
+            float z = Activations.Sigmoid(Unsafe.Add(ref x, hidden + u) + Unsafe.Add(ref r, hidden + u));
+            float hn = Unsafe.Add(ref r, 2 * hidden + u);
+            float n = Activations.Tanh(MathF.FusedMultiplyAdd(rr, hn, Unsafe.Add(ref x, 2 * hidden + u)));
+            float prev = Unsafe.Add(ref hs, u);
+            Unsafe.Add(ref hs, u) = (1f - z) * n + z * prev;
+            if (save)
+            {
+                Unsafe.Add(ref gs, u) = rr;
+                Unsafe.Add(ref gs, hidden + u) = z;
+                Unsafe.Add(ref gs, 2 * hidden + u) = n;
+                Unsafe.Add(ref gs, 3 * hidden + u) = hn;
+            }
+        }
     }
 }

@@ -1,25 +1,119 @@
+using System.Runtime.CompilerServices;
+
 namespace Rnn.Runtime.Kernels;
 
 /// <summary>
 /// C (m × PaddedN, row stride ldc) = [C +] bias + A (m × K, row stride lda) · B (packed).
 /// Used for the recurrent product of a step (m = batch) and the input projection of all steps at once
 /// (m = seq × batch). Columns N..PaddedN of C are written too (with zeros from the padded panels).
+/// Every path computes each element as one FMA chain over k ascending from zero, then adds the bias, then
+/// (with <c>accumulate</c>) adds that to C: the Scalar, Vector256 and Vector512 paths give identical bits, and
+/// a row gives the same bits whatever m it is computed in.
+/// m = 1 streams the panels 8 (Vector256: 4) at a time with no packing; m &gt; 1 packs A into a per-thread buffer
+/// and runs an 8-row × 2-panel (Vector256: 6-row × 1-panel) register-blocked kernel. Thread-safe; warm calls
+/// allocate nothing.
 /// </summary>
-public static class Gemm
+public static unsafe class Gemm
 {
+    private const int W = PackedMatrix.PanelWidth;
+
+    /// <summary>Largest packed block of A (floats) kept per pass: 256 KiB, a quarter of L2, so it stays there
+    /// while the panels of B stream past it.</summary>
+    private const int MaxPackedAFloats = 64 * 1024;
+
     public static void Multiply(
         KernelPath path, ReadOnlySpan<float> a, int m, int lda,
         PackedMatrix b, ReadOnlySpan<float> bias, Span<float> c, int ldc, bool accumulate)
     {
+        ArgumentNullException.ThrowIfNull(b);
+        ObjectDisposedException.ThrowIf(b.IsDisposed, b);
         int k = b.K;
-        if (m < 0) throw new ArgumentOutOfRangeException(nameof(m));
+        if (m < 0) throw new ArgumentOutOfRangeException(nameof(m), m, "m must be >= 0.");
         if (m == 0) return;
         if (lda < k) throw new ArgumentException($"lda {lda} < K {k}.", nameof(lda));
         if (ldc < b.PaddedN) throw new ArgumentException($"ldc {ldc} < padded N {b.PaddedN}.", nameof(ldc));
         if (a.Length < (long)(m - 1) * lda + k) throw new ArgumentException($"A has {a.Length} elements, needs {(long)(m - 1) * lda + k}.", nameof(a));
         if (c.Length < (long)(m - 1) * ldc + b.PaddedN) throw new ArgumentException($"C has {c.Length} elements, needs {(long)(m - 1) * ldc + b.PaddedN}.", nameof(c));
         if (!bias.IsEmpty && bias.Length < b.N) throw new ArgumentException($"bias has {bias.Length} elements, needs {b.N}.", nameof(bias));
+        if (c.Overlaps(a)) throw new ArgumentException("C overlaps A; the product cannot be computed in place.", nameof(c));
+        if (c.Overlaps(bias)) throw new ArgumentException("C overlaps the bias.", nameof(c));
         KernelPaths.EnsureSupported(path);
-        GemmScalar.Multiply(a, m, lda, b, bias, c, ldc, accumulate);
+
+        if (path == KernelPath.Scalar)
+        {
+            GemmScalar.Multiply(a, m, lda, b, bias, c, ldc, accumulate);
+            return;
+        }
+        fixed (float* pa = a)
+        fixed (float* pbias = bias)
+        fixed (float* pc = c)
+        {
+            MultiplyVector(path, pa, m, lda, b, bias.IsEmpty ? null : pbias, pc, ldc, accumulate);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MultiplyVector(KernelPath path, float* a, int m, int lda, PackedMatrix b, float* bias, float* c, int ldc, bool accumulate)
+    {
+        int k = b.K;
+        int panels = b.PanelCount;
+        nint panelStride = (nint)k * W;
+        bool wide = path == KernelPath.Vector512;
+
+        // The last panel may hold fewer than 16 real columns; its biases go through a zero-padded copy so the
+        // kernels can always load 16.
+        int fullPanels = b.N / W;
+        float* tailBias = stackalloc float[W];
+        if (bias != null && fullPanels < panels)
+        {
+            for (int j = 0; j < W; j++) tailBias[j] = fullPanels * W + j < b.N ? bias[fullPanels * W + j] : 0f;
+        }
+
+        if (m == 1)
+        {
+            // Batch-1 step: bandwidth bound, so several panels per pass and nothing to pack.
+            int group = wide ? GemmVector512.GemvPanels : GemmVector256.GemvPanels;
+            int limit = bias == null ? panels : fullPanels;
+            int p = 0;
+            while (p < limit)
+            {
+                int g = Math.Min(group, limit - p);
+                Gemv(wide, g, a, b.Panel(p), panelStride, k, c + p * W, bias == null ? null : bias + p * W, accumulate);
+                p += g;
+            }
+            if (p < panels) Gemv(wide, 1, a, b.Panel(p), panelStride, k, c + p * W, tailBias, accumulate);
+            return;
+        }
+
+        int mr = wide ? GemmVector512.Rows : GemmVector256.Rows;
+        int np = wide ? GemmVector512.Panels : GemmVector256.Panels;
+        int mc = Math.Max(mr, Math.Min(PackedMatrix.RoundUp(m, mr), MaxPackedAFloats / k / mr * mr));
+        float* packedA = KernelScratch.PackedA((long)mc * k + KernelPacking.RowsSpill);
+        for (int i0 = 0; i0 < m; i0 += mc)
+        {
+            int rowsInBlock = Math.Min(mc, m - i0);
+            KernelPacking.PackRowsKMajor(a + (long)i0 * lda, rowsInBlock, lda, k, mr, packedA);
+            for (int p = 0; p < panels; p += np)
+            {
+                int panelsHere = Math.Min(np, panels - p);
+                float* bias0 = bias == null ? null : p < fullPanels ? bias + p * W : tailBias;
+                float* bias1 = bias == null || panelsHere < 2 ? null : p + 1 < fullPanels ? bias + (p + 1) * W : tailBias;
+                for (int r0 = 0; r0 < rowsInBlock; r0 += mr)
+                {
+                    int rows = Math.Min(mr, rowsInBlock - r0);
+                    float* ap = packedA + (long)r0 * k;
+                    float* cp = c + (long)(i0 + r0) * ldc + p * W;
+                    if (wide) GemmVector512.Kernel(rows, panelsHere, ap, b.Panel(p), panelStride, k, cp, ldc, bias0, bias1, false, accumulate);
+                    else GemmVector256.Kernel(rows, ap, b.Panel(p), k, cp, ldc, bias0, false, accumulate);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv(bool wide, int panels, float* x, float* b, nint panelStride, int k, float* c, float* bias, bool accumulate)
+    {
+        if (wide) GemmVector512.Gemv(panels, x, b, panelStride, k, c, bias, accumulate);
+        else GemmVector256.Gemv(panels, x, b, panelStride, k, c, bias, accumulate);
     }
 }

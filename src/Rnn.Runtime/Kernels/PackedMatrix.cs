@@ -74,6 +74,8 @@ public sealed unsafe class PackedMatrix : IDisposable
 
     internal float* Data => _data;
 
+    internal bool IsDisposed => _data == null;
+
     /// <summary>Element B[k, n] (for tests and debugging; not for hot paths).</summary>
     public float this[int k, int n] => _data[(long)(n / PanelWidth) * K * PanelWidth + k * PanelWidth + n % PanelWidth];
 

@@ -1,5 +1,7 @@
 using Rnn.Runtime.Kernels;
 
+using Rnn.Training.Parameters;
+
 namespace Rnn.Training.Layers;
 
 /// <summary>

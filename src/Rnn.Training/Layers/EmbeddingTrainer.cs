@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
 
+using Rnn.Training.Parameters;
+
 namespace Rnn.Training.Layers;
 
 /// <summary>A trainable lookup table, PyTorch nn.Embedding's name "{prefix}weight" (vocabulary, dim).</summary>

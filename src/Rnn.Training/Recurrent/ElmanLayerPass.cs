@@ -1,3 +1,4 @@
+using Rnn.Training.Parameters;
 using System.Numerics;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;

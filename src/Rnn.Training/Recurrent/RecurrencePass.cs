@@ -1,3 +1,4 @@
+using Rnn.Training.Parameters;
 using System.Numerics.Tensors;
 using Rnn.Runtime;
 using Rnn.Runtime.Kernels;

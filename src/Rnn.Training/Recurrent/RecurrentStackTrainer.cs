@@ -1,3 +1,4 @@
+using Rnn.Training.Parameters;
 using System.Numerics.Tensors;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
@@ -66,7 +67,8 @@ public sealed class RecurrentStackTrainer : IDisposable
     /// sequences up to <paramref name="maxSequenceLength"/> steps and batches up to <paramref name="maxBatch"/>.
     /// </summary>
     public RecurrentStackTrainer(RnnArchitecture arch, int maxSequenceLength, int maxBatch, KernelPath path,
-        float interLayerDropout = 0, float inputDropout = 0, float recurrentDropout = 0, ulong initSeed = 0)
+        float interLayerDropout = 0, float inputDropout = 0, float recurrentDropout = 0, ulong initSeed = 0,
+        IReadOnlyList<Parameter>? sharedValues = null)
     {
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(arch.InputSize, "arch.InputSize");
@@ -99,10 +101,10 @@ public sealed class RecurrentStackTrainer : IDisposable
                 for (int d = 0; d < D; d++)
                 {
                     int inputs = arch.LayerInputSize(l);
-                    Parameter wih = NewParameter(init, arch.WeightIh(l, d), "weight_ih", l, d, [GH, inputs], parameters);
-                    Parameter whh = NewParameter(init, arch.WeightHh(l, d), "weight_hh", l, d, [GH, H], parameters);
-                    Parameter? bih = arch.HasBias ? NewParameter(init, arch.BiasIh(l, d), "bias_ih", l, d, [GH], parameters) : null;
-                    Parameter? bhh = arch.HasBias ? NewParameter(init, arch.BiasHh(l, d), "bias_hh", l, d, [GH], parameters) : null;
+                    Parameter wih = NewParameter(init, arch.WeightIh(l, d), "weight_ih", l, d, [GH, inputs], parameters, sharedValues);
+                    Parameter whh = NewParameter(init, arch.WeightHh(l, d), "weight_hh", l, d, [GH, H], parameters, sharedValues);
+                    Parameter? bih = arch.HasBias ? NewParameter(init, arch.BiasIh(l, d), "bias_ih", l, d, [GH], parameters, sharedValues) : null;
+                    Parameter? bhh = arch.HasBias ? NewParameter(init, arch.BiasHh(l, d), "bias_hh", l, d, [GH], parameters, sharedValues) : null;
                     _directions[l * D + d] = new LayerDirection(arch.Cell, l, d, inputs, H, wih, whh, bih, bhh)
                     {
                         Saved = _ws.Reserve(rows * saved),
@@ -156,10 +158,26 @@ public sealed class RecurrentStackTrainer : IDisposable
             throw new ArgumentOutOfRangeException(name, rate, "A dropout rate must be in [0, 1).");
     }
 
-    private static Parameter NewParameter(TensorDictionary init, string name, string kind, int layer, int direction, int[] shape, List<Parameter> list)
+    /// <summary>
+    /// A parameter initialised from <paramref name="init"/>, or, with <paramref name="shared"/>, one that reads the
+    /// values of the shared parameter at the same position (a data-parallel replica) with a gradient of its own.
+    /// </summary>
+    private static Parameter NewParameter(TensorDictionary init, string name, string kind, int layer, int direction, int[] shape,
+        List<Parameter> list, IReadOnlyList<Parameter>? shared)
     {
-        var p = new Parameter(name, shape);
-        init.Read(PyTorchStateDict.Name("", kind, layer, direction), p.Value);
+        Parameter p;
+        if (shared is null)
+        {
+            p = new Parameter(name, shape);
+            init.Read(PyTorchStateDict.Name("", kind, layer, direction), p.Value);
+        }
+        else
+        {
+            Parameter source = list.Count < shared.Count ? shared[list.Count] : throw new ArgumentException($"Shared values lack parameter '{name}'.", nameof(shared));
+            if (source.Name != name || !source.Shape.AsSpan().SequenceEqual(shape))
+                throw new ArgumentException($"Shared parameter {list.Count} is '{source.Name}' {PyTorchStateDict.Show(source.Shape)}, expected '{name}' {PyTorchStateDict.Show(shape)}.", nameof(shared));
+            p = new Parameter(name, shape, source.Value);
+        }
         list.Add(p);
         return p;
     }
@@ -360,8 +378,8 @@ public sealed class RecurrentStackTrainer : IDisposable
                     ? _ws.Span(dir.MaskedStates, rows * H)
                     : _ws.Span(dir.States, (T + 1) * stateSize).Slice(dir.FirstEnteringSlot * stateSize, rows * H);
                 ReadOnlySpan<float> input = LayerInput(l, d, rows);
-                Products.MatMul(path, true, false, GH, H, rows, dGrec, GH, entering, H, dir.WeightHh.Grad, H, accumulate: true);
-                Products.MatMul(path, true, false, GH, inputSize, rows, dGx, GH, input, inputSize, dir.WeightIh.Grad, inputSize, accumulate: true);
+                MatMul.Multiply(path, true, false, GH, H, rows, dGrec, GH, entering, H, dir.WeightHh.Grad, H, accumulate: true);
+                MatMul.Multiply(path, true, false, GH, inputSize, rows, dGx, GH, input, inputSize, dir.WeightIh.Grad, inputSize, accumulate: true);
                 if (dir.BiasIh is not null) AddColumnSums(dGx, rows, GH, dir.BiasIh.Grad);
                 if (dir.BiasHh is not null) AddColumnSums(dGrec, rows, GH, dir.BiasHh.Grad);
 
@@ -370,7 +388,7 @@ public sealed class RecurrentStackTrainer : IDisposable
                 {
                     // Each direction saw its own masked copy of x: dx += (dG W_ih) ⊙ mask_d.
                     Span<float> scratch = _ws.Span(_dInputScratch, rows * I);
-                    Products.MatMul(path, false, false, rows, I, GH, dGx, GH, dir.WeightIh.Value, I, scratch, I, accumulate: false);
+                    MatMul.Multiply(path, false, false, rows, I, GH, dGx, GH, dir.WeightIh.Value, I, scratch, I, accumulate: false);
                     ReadOnlySpan<float> mask = _ws.Span(_inputMask[d], B * I);
                     for (int t = 0; t < T; t++)
                     {
@@ -380,7 +398,7 @@ public sealed class RecurrentStackTrainer : IDisposable
                 }
                 else
                 {
-                    Products.MatMul(path, false, false, rows, inputSize, GH, dGx, GH, dir.WeightIh.Value, inputSize, dInput, inputSize, accumulate: d > 0);
+                    MatMul.Multiply(path, false, false, rows, inputSize, GH, dGx, GH, dir.WeightIh.Value, inputSize, dInput, inputSize, accumulate: d > 0);
                 }
             }
 

@@ -1,3 +1,4 @@
+using Rnn.Training.Parameters;
 using Rnn.Training.Recurrent;
 
 namespace Rnn.Tests.Training.Recurrent;

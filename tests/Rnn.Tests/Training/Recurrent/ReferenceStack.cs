@@ -1,3 +1,4 @@
+using Rnn.Training.Parameters;
 using Rnn.Runtime;
 
 namespace Rnn.Tests.Training.Recurrent;

@@ -1,0 +1,40 @@
+namespace Rnn.Runtime.IO;
+
+/// <summary>Element counts and printable shapes, shared by the file formats' messages and checks.</summary>
+internal static class TensorShapes
+{
+    /// <summary>Product of the dimensions (1 for a 0-d shape); false on a negative dimension or overflow.</summary>
+    public static bool TryGetElementCount(ReadOnlySpan<int> shape, out long count)
+    {
+        count = 1;
+        foreach (int dim in shape)
+        {
+            if (dim < 0) return false;
+            // Dimensions fit in int, so the product of two stays below 2^62 before the check.
+            if (dim != 0 && count > long.MaxValue / dim) return false;
+            count *= dim;
+        }
+        return true;
+    }
+
+    /// <summary>Element count of a shape handed to an API; negative dimensions are the caller's bug.</summary>
+    public static long ElementCountOfArgument(ReadOnlySpan<int> shape, string paramName)
+    {
+        if (!TryGetElementCount(shape, out long count))
+            throw new ArgumentException($"Shape {Format(shape)} has a negative dimension or too many elements.", paramName);
+        return count;
+    }
+
+    /// <summary>"[2, 3]"; "[]" for a 0-d tensor.</summary>
+    public static string Format(ReadOnlySpan<int> shape)
+    {
+        if (shape.IsEmpty) return "[]";
+        var text = new System.Text.StringBuilder("[");
+        for (int i = 0; i < shape.Length; i++)
+        {
+            if (i > 0) text.Append(", ");
+            text.Append(shape[i]);
+        }
+        return text.Append(']').ToString();
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Rnn.Runtime.IO;
+using Rnn.Training.Models;
+using Rnn.Training.Optimizers;
+using Rnn.Training.Parameters;
+
+namespace Rnn.Training.Checkpoints;
+
+/// <summary>
+/// A training checkpoint in one safetensors file: the model's tensors under their PyTorch names (so
+/// <c>model.load_state_dict</c> takes them after dropping the "optimizer." entries), the optimizer state as
+/// "optimizer.{param}.{buffer}", and the configuration and run state as JSON in the header metadata.
+/// The file is written to a temporary name and renamed, so a crash or a full disk never leaves a half-written
+/// or missing checkpoint.
+/// </summary>
+public static class Checkpoint
+{
+    public const string OptimizerPrefix = "optimizer.";
+    public const string ConfigKey = "rnn.config";
+    public const string RunKey = "rnn.run";
+    public const string OptimizerStepKey = "rnn.optimizer_step";
+    public const string WorkloadKey = "rnn.workload";
+    public const string CarriedStateName = "run.carried_state";
+
+    /// <param name="carriedState">The truncated-BPTT state of every lane, if the run carries one.</param>
+    public static void Save(string path, string workload, SequenceModel model, Optimizer? optimizer, RunState run,
+        float[]? carriedState = null)
+    {
+        var writer = new SafeTensorsWriter();
+        writer.Metadata["format"] = "pt";
+        writer.Metadata[WorkloadKey] = workload;
+        writer.Metadata[ConfigKey] = JsonSerializer.Serialize(model.Config, TrainingJsonContext.Default.SequenceModelConfig);
+        writer.Metadata[RunKey] = JsonSerializer.Serialize(run, TrainingJsonContext.Default.RunState);
+        foreach (Parameter p in model.Parameters) writer.Add(p.Name, p.Shape, p.Value);
+        if (optimizer is not null)
+        {
+            writer.Metadata[OptimizerStepKey] = optimizer.StepCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            foreach (var (name, data) in optimizer.ExportState()) writer.Add(OptimizerPrefix + name, [data.Length], data);
+        }
+        if (carriedState is not null) writer.Add(CarriedStateName, [carriedState.Length], carriedState);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null) Directory.CreateDirectory(folder);
+        writer.Save(path);
+    }
+
+    /// <summary>What a checkpoint holds, read and checked in full before anything uses it.</summary>
+    public sealed class Loaded
+    {
+        public required string Workload { get; init; }
+        public required SequenceModel Model { get; init; }
+        public required RunState Run { get; init; }
+        public required long OptimizerStep { get; init; }
+        public required List<(string Name, float[] Data)> OptimizerState { get; init; }
+        public float[]? CarriedState { get; init; }
+    }
+
+    public static Loaded Load(string path, string? expectedWorkload = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Model file '{path}' does not exist.", path);
+        using SafeTensorsFile file = SafeTensorsFile.Open(path);
+        string workload = Meta(file, WorkloadKey);
+        if (expectedWorkload is not null && workload != expectedWorkload)
+            throw new RnnFormatException($"{path}: holds a '{workload}' model, not a '{expectedWorkload}' one.", path);
+        SequenceModelConfig config = ParseJson(file, ConfigKey, TrainingJsonContext.Default.SequenceModelConfig);
+        try { config.Validate(); }
+        catch (ArgumentException e) { throw new RnnFormatException($"{path}: invalid configuration: {e.Message}", path, inner: e); }
+        RunState run = ParseJson(file, RunKey, TrainingJsonContext.Default.RunState);
+        SequenceModel model = SequenceModel.FromTensors(config, file);
+        var state = new List<(string, float[])>();
+        foreach (string name in file.Names)
+        {
+            if (!name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) continue;
+            float[] data = file.ReadFloat32(name);
+            FiniteCheck.Ensure(data, path, name);
+            state.Add((name.Substring(OptimizerPrefix.Length), data));
+        }
+        float[]? carried = file.Contains(CarriedStateName) ? file.ReadFloat32(CarriedStateName) : null;
+        long step = file.Metadata.TryGetValue(OptimizerStepKey, out string? s) && long.TryParse(s, out long v) ? v : 0;
+        return new Loaded { Workload = workload, Model = model, Run = run, OptimizerStep = step, OptimizerState = state, CarriedState = carried };
+    }
+
+    private static string Meta(SafeTensorsFile file, string key) =>
+        file.Metadata.TryGetValue(key, out string? value)
+            ? value
+            : throw new RnnFormatException($"{file.SourceName}: not a checkpoint of this tool (no '{key}' in the header metadata).", file.SourceName);
+
+    private static T ParseJson<T>(SafeTensorsFile file, string key, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    {
+        string json = Meta(file, key);
+        try
+        {
+            return JsonSerializer.Deserialize(json, info)
+                   ?? throw new RnnFormatException($"{file.SourceName}: metadata '{key}' is empty.", file.SourceName);
+        }
+        catch (JsonException e)
+        {
+            throw new RnnFormatException($"{file.SourceName}: metadata '{key}' is not valid JSON: {e.Message}", file.SourceName, inner: e);
+        }
+    }
+}

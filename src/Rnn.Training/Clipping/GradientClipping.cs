@@ -1,0 +1,202 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Rnn.Runtime.Kernels;
+using Rnn.Training.Parameters;
+
+namespace Rnn.Training.Clipping;
+
+/// <summary>
+/// torch.nn.utils.clip_grad_norm_ and clip_grad_value_ over a list of parameters' gradients, in place.
+/// </summary>
+public static class GradientClipping
+{
+    /// <summary>
+    /// Scales all gradients together so that their joint norm is at most <paramref name="maxNorm"/>, like
+    /// libtorch's clip_grad_norm_:
+    /// <code>
+    /// total_norm = (Σ over all gradient elements |g|^p)^(1/p)     (p = +∞: max |g|)
+    /// clip_coef  = maxNorm / (total_norm + 1e-6)
+    /// if clip_coef &lt; 1: every g *= clip_coef                  (float32)
+    /// </code>
+    /// The norm is accumulated in double, so it can be one float ulp closer to the exact value than libtorch's.
+    /// Unlike PyTorch, a non-finite total norm (a NaN or ∞ gradient) leaves the gradients untouched: the
+    /// caller sees the non-finite return value and can skip the step. With <paramref name="errorIfNonfinite"/>
+    /// it throws instead, naming the first parameter with a non-finite gradient.
+    /// </summary>
+    /// <returns>The total norm before clipping (+∞ if it exceeds the float range).</returns>
+    public static float ClipGradNorm(
+        IReadOnlyList<Parameter> parameters, float maxNorm, float normType = 2f, bool errorIfNonfinite = false) =>
+        ClipGradNorm(parameters, maxNorm, normType, errorIfNonfinite, KernelPaths.Default);
+
+    internal static float ClipGradNorm(
+        IReadOnlyList<Parameter> parameters, float maxNorm, float normType, bool errorIfNonfinite, KernelPath path)
+    {
+        if (!(maxNorm >= 0) || float.IsPositiveInfinity(maxNorm))
+            throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "maxNorm must be finite and >= 0.");
+        double totalNorm = TotalNorm(parameters, normType, path);
+        if (!double.IsFinite(totalNorm))
+        {
+            if (errorIfNonfinite)
+                throw new InvalidOperationException(
+                    $"The total norm of order {normType} for gradients is non-finite ({totalNorm}), so it cannot be " +
+                    $"clipped{DescribeFirstNonFinite(parameters)}. Pass errorIfNonfinite = false to get the norm back " +
+                    "without clipping (and skip the step).");
+            return (float)totalNorm;
+        }
+
+        // Same float32 arithmetic as libtorch: clip_coef = max_norm / (total_norm + 1e-6), clamped to 1.
+        float coefficient = maxNorm / ((float)totalNorm + 1e-6f);
+        if (coefficient < 1f)
+        {
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                float[] grad = parameters[i].Grad;
+                TensorPrimitives.Multiply(grad, coefficient, grad);
+            }
+        }
+        return (float)totalNorm;
+    }
+
+    /// <summary>
+    /// Joint p-norm of all gradients (p &gt; 0, or +∞ for max |g|), accumulated in double. NaN if any gradient is
+    /// NaN, +∞ if any is infinite. Zero for an empty list.
+    /// </summary>
+    public static double TotalNorm(IReadOnlyList<Parameter> parameters, float normType = 2f) =>
+        TotalNorm(parameters, normType, KernelPaths.Default);
+
+    internal static double TotalNorm(IReadOnlyList<Parameter> parameters, float normType, KernelPath path)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!(normType > 0))
+            throw new ArgumentOutOfRangeException(nameof(normType), normType, "normType must be > 0 or +infinity.");
+
+        // Squares of floats cannot overflow a double, and NaN/∞ propagate through the sums.
+        if (normType == 2f)
+        {
+            double sum = 0;
+            for (int i = 0; i < parameters.Count; i++) sum += SumOfSquares(parameters[i].Grad, path);
+            return Math.Sqrt(sum);
+        }
+        if (normType == 1f)
+        {
+            double sum = 0;
+            for (int i = 0; i < parameters.Count; i++) sum += SumOfMagnitudes(parameters[i].Grad, path);
+            return sum;
+        }
+
+        double maxMagnitude = 0;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            float[] grad = parameters[i].Grad;
+            if (grad.Length == 0) continue;
+            float largest = MathF.Abs(TensorPrimitives.MaxMagnitude(grad));
+            if (float.IsNaN(largest)) return double.NaN;
+            maxMagnitude = Math.Max(maxMagnitude, largest);
+        }
+        if (float.IsPositiveInfinity(normType) || double.IsInfinity(maxMagnitude) || maxMagnitude == 0)
+            return maxMagnitude;
+
+        // Other orders are rare: scale by the largest magnitude so that |g|^p can neither overflow nor underflow.
+        double p = normType, scaledSum = 0;
+        for (int i = 0; i < parameters.Count; i++)
+            foreach (float g in parameters[i].Grad) scaledSum += Math.Pow(Math.Abs(g) / maxMagnitude, p);
+        return maxMagnitude * Math.Pow(scaledSum, 1 / p);
+    }
+
+    /// <summary>Clamps every gradient element to [-clipValue, clipValue] (torch.nn.utils.clip_grad_value_); NaN stays NaN.</summary>
+    public static void ClipGradValue(IReadOnlyList<Parameter> parameters, float clipValue)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (!(clipValue >= 0))
+            throw new ArgumentOutOfRangeException(nameof(clipValue), clipValue, "clipValue must be >= 0.");
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            float[] grad = parameters[i].Grad;
+            TensorPrimitives.Min(grad, clipValue, grad);
+            TensorPrimitives.Max(grad, -clipValue, grad);
+        }
+    }
+
+    /// <summary>Σ g² in double. A float squared is exact in double, so only the additions round.</summary>
+    internal static double SumOfSquares(ReadOnlySpan<float> values, KernelPath path)
+    {
+        ref float start = ref MemoryMarshal.GetReference(values);
+        int length = values.Length, i = 0;
+        double sum = 0;
+        if (path == KernelPath.Vector512 && length >= Vector512<float>.Count)
+        {
+            Vector512<double> a0 = Vector512<double>.Zero, a1 = Vector512<double>.Zero;
+            for (; i <= length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                (Vector512<double> lower, Vector512<double> upper) = Vector512.Widen(Vector512.LoadUnsafe(ref start, (nuint)i));
+                a0 = Vector512.FusedMultiplyAdd(lower, lower, a0);
+                a1 = Vector512.FusedMultiplyAdd(upper, upper, a1);
+            }
+            sum = Vector512.Sum(a0 + a1);
+        }
+        else if (path >= KernelPath.Vector256 && length >= Vector256<float>.Count)
+        {
+            Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
+            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)i));
+                a0 = Vector256.FusedMultiplyAdd(lower, lower, a0);
+                a1 = Vector256.FusedMultiplyAdd(upper, upper, a1);
+            }
+            sum = Vector256.Sum(a0 + a1);
+        }
+        for (; i < length; i++)
+        {
+            double g = values[i];
+            sum += g * g;
+        }
+        return sum;
+    }
+
+    /// <summary>Σ |g| in double.</summary>
+    internal static double SumOfMagnitudes(ReadOnlySpan<float> values, KernelPath path)
+    {
+        ref float start = ref MemoryMarshal.GetReference(values);
+        int length = values.Length, i = 0;
+        double sum = 0;
+        if (path == KernelPath.Vector512 && length >= Vector512<float>.Count)
+        {
+            Vector512<double> a0 = Vector512<double>.Zero, a1 = Vector512<double>.Zero;
+            for (; i <= length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                (Vector512<double> lower, Vector512<double> upper) =
+                    Vector512.Widen(Vector512.Abs(Vector512.LoadUnsafe(ref start, (nuint)i)));
+                a0 += lower;
+                a1 += upper;
+            }
+            sum = Vector512.Sum(a0 + a1);
+        }
+        else if (path >= KernelPath.Vector256 && length >= Vector256<float>.Count)
+        {
+            Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
+            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256<double> lower, Vector256<double> upper) =
+                    Vector256.Widen(Vector256.Abs(Vector256.LoadUnsafe(ref start, (nuint)i)));
+                a0 += lower;
+                a1 += upper;
+            }
+            sum = Vector256.Sum(a0 + a1);
+        }
+        for (; i < length; i++) sum += Math.Abs(values[i]);
+        return sum;
+    }
+
+    private static string DescribeFirstNonFinite(IReadOnlyList<Parameter> parameters)
+    {
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            float[] grad = parameters[i].Grad;
+            for (int j = 0; j < grad.Length; j++)
+                if (!float.IsFinite(grad[j]))
+                    return $": the gradient of '{parameters[i].Name}' has {grad[j]} at flat index {j}";
+        }
+        return "";
+    }
+}

@@ -1,0 +1,231 @@
+using Rnn.Runtime.Kernels;
+using Rnn.Training.Clipping;
+using Rnn.Training.Optimizers;
+using Rnn.Training.Parallel;
+using Rnn.Training.Parameters;
+
+namespace Rnn.Training.Models;
+
+/// <summary>The outcome of one optimizer step.</summary>
+public readonly record struct StepResult(double Loss, float GradientNorm, bool Applied);
+
+/// <summary>
+/// Data-parallel training of a <see cref="SequenceModel"/>: a batch is cut into a fixed number of shards
+/// (independent of the thread count), each shard's gradient is computed by its own replica, and the gradients are
+/// summed in shard order, then clipped and applied once. Same seed and data → the same weights, bit for bit, with
+/// any number of threads. Allocates nothing per step after the first.
+/// </summary>
+public sealed class ShardedTrainer : IDisposable
+{
+    private readonly SequenceModel _model;
+    private readonly ModelReplica[] _replicas;
+    private readonly ShardWorkers _workers;
+    private readonly double[] _shardLoss;
+    private readonly Action<int> _languageModelShard, _classifierShard;
+    private ModelReplica[]? _evalReplicas;
+
+    // The current job, read by the shard callbacks (fields, so that no closure is allocated per step).
+    private int[] _ids = [], _targets = [];
+    private float[] _labels = [], _logits = [];
+    private int _steps, _rows;
+    private bool _training;
+    private ulong _dropoutSeed;
+    private float _scale;
+    private ModelReplica[] _active;
+
+    public Optimizer Optimizer { get; }
+    public float ClipNorm { get; }
+    public int Batch { get; }
+    public int MaxSteps { get; }
+    public int Shards => _replicas.Length;
+    public int Threads => _workers.ThreadCount;
+    public KernelPath KernelPath { get; }
+
+    /// <param name="shards">How many parts each batch is cut into; part of the run's definition, unlike threads.</param>
+    public ShardedTrainer(SequenceModel model, Optimizer optimizer, int maxSteps, int batch, int shards, int threads,
+        float clipNorm, KernelPath? path = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSteps);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shards);
+        if (batch % shards != 0)
+            throw new ArgumentException($"Batch {batch} must be a multiple of the shard count {shards}.", nameof(shards));
+        _model = model;
+        Optimizer = optimizer;
+        MaxSteps = maxSteps;
+        Batch = batch;
+        ClipNorm = clipNorm;
+        KernelPath = path ?? KernelPaths.Default;
+        _replicas = new ModelReplica[shards];
+        for (int s = 0; s < shards; s++) _replicas[s] = new ModelReplica(model, maxSteps, batch / shards, KernelPath);
+        for (int i = 0; i < model.Parameters.Count; i++)
+            if (model.Parameters[i].Name != _replicas[0].Parameters[i].Name)
+                throw new InvalidOperationException($"Replica parameter {i} is '{_replicas[0].Parameters[i].Name}', master has '{model.Parameters[i].Name}'.");
+        _workers = new ShardWorkers(Math.Clamp(threads, 1, shards));
+        _shardLoss = new double[shards];
+        _languageModelShard = LanguageModelShard;
+        _classifierShard = ClassifierShard;
+        _active = _replicas;
+    }
+
+    /// <summary>
+    /// The hidden (and cell) state carried between truncated-BPTT chunks, for every lane: saved with a checkpoint so
+    /// that a resumed run continues exactly where it stopped.
+    /// </summary>
+    public float[] ExportCarriedState()
+    {
+        var state = new float[_replicas.Length * _replicas[0].CarriedStateLength];
+        for (int s = 0; s < _replicas.Length; s++)
+            _replicas[s].CopyCarriedState(state.AsSpan(s * _replicas[s].CarriedStateLength, _replicas[s].CarriedStateLength));
+        return state;
+    }
+
+    public void ImportCarriedState(ReadOnlySpan<float> state)
+    {
+        int each = _replicas[0].CarriedStateLength;
+        if (state.Length != _replicas.Length * each)
+            throw new ArgumentException($"Carried state has {state.Length} floats, this trainer needs {_replicas.Length * each} (batch and model must match the checkpoint's).");
+        for (int s = 0; s < _replicas.Length; s++) _replicas[s].RestoreCarriedState(state.Slice(s * each, each));
+    }
+
+    /// <summary>Zeroes the carried state of every lane (start of an epoch).</summary>
+    public void ResetState()
+    {
+        foreach (var r in _replicas) r.ResetState();
+    }
+
+    /// <summary>
+    /// One truncated-BPTT step of the language model: ids and targets are (T, Batch) time-major, the state carried
+    /// from the previous chunk is used and updated. Returns the mean cross-entropy (nats per character).
+    /// </summary>
+    public StepResult TrainLanguageModel(int[] ids, int[] targets, int T, ulong dropoutSeed)
+    {
+        CheckChunk(ids, targets, T);
+        SetJob(ids, targets, T, training: true, dropoutSeed, _replicas);
+        _workers.Run(_languageModelShard, _replicas.Length);
+        return ApplyGradients(SumLoss() / (T * Batch));
+    }
+
+    /// <summary>Mean cross-entropy of a chunk without training; the evaluation state is separate from training's.</summary>
+    public double EvaluateLanguageModel(int[] ids, int[] targets, int T)
+    {
+        CheckChunk(ids, targets, T);
+        SetJob(ids, targets, T, training: false, 0, EvaluationReplicas());
+        _workers.Run(_languageModelShard, _replicas.Length);
+        return SumLoss() / (T * Batch);
+    }
+
+    public void ResetEvaluationState()
+    {
+        foreach (var r in EvaluationReplicas()) r.ResetState();
+    }
+
+    /// <summary>One step of the classifier: ids is (Batch, T) batch-first, labels (Batch) 0/1. Returns the mean BCE.</summary>
+    public StepResult TrainClassifier(int[] ids, float[] labels, int T, ulong dropoutSeed)
+    {
+        CheckClassifier(ids, labels, T);
+        SetJob(ids, [], T, training: true, dropoutSeed, _replicas);
+        _labels = labels;
+        _logits = EnsureLogits();
+        _workers.Run(_classifierShard, _replicas.Length);
+        return ApplyGradients(SumLoss() / Batch);
+    }
+
+    /// <summary>Logits (Batch) of a batch without training; returns the mean BCE.</summary>
+    public double EvaluateClassifier(int[] ids, float[] labels, int T, Span<float> logits)
+    {
+        CheckClassifier(ids, labels, T);
+        SetJob(ids, [], T, training: false, 0, EvaluationReplicas());
+        _labels = labels;
+        _logits = EnsureLogits();
+        _workers.Run(_classifierShard, _replicas.Length);
+        _logits.AsSpan(0, Batch).CopyTo(logits);
+        return SumLoss() / Batch;
+    }
+
+    private float[] EnsureLogits() => _logits.Length >= Batch ? _logits : new float[Batch];
+
+    private void SetJob(int[] ids, int[] targets, int T, bool training, ulong seed, ModelReplica[] replicas)
+    {
+        _ids = ids;
+        _targets = targets;
+        _steps = T;
+        _training = training;
+        _dropoutSeed = seed;
+        _rows = T * Batch;
+        _scale = 1f / (targets.Length > 0 ? T * Batch : Batch);
+        _active = replicas;
+    }
+
+    private void LanguageModelShard(int shard)
+    {
+        ModelReplica r = _active[shard];
+        _shardLoss[shard] = r.LanguageModelStep(_ids, _targets, _steps, Batch, shard * r.Lanes, _training, _dropoutSeed, _scale);
+    }
+
+    private void ClassifierShard(int shard)
+    {
+        ModelReplica r = _active[shard];
+        int first = shard * r.Lanes;
+        _shardLoss[shard] = r.ClassifierStep(_ids, _labels, _steps, first, r.Lanes, _training, _dropoutSeed, _scale,
+            _logits.AsSpan(first, r.Lanes));
+    }
+
+    private double SumLoss()
+    {
+        double sum = 0;
+        foreach (double l in _shardLoss) sum += l; // shard order: the same sum whatever ran where
+        return sum;
+    }
+
+    private StepResult ApplyGradients(double loss)
+    {
+        ParameterSet master = _model.Parameters;
+        for (int i = 0; i < master.Count; i++)
+        {
+            Span<float> g = master[i].Grad;
+            _replicas[0].Parameters[i].Grad.CopyTo(g);
+            for (int s = 1; s < _replicas.Length; s++)
+                System.Numerics.Tensors.TensorPrimitives.Add(g, _replicas[s].Parameters[i].Grad, g);
+            foreach (var r in _replicas) Array.Clear(r.Parameters[i].Grad);
+        }
+        float norm = ClipNorm > 0
+            ? GradientClipping.ClipGradNorm(master, ClipNorm)
+            : (float)GradientClipping.TotalNorm(master);
+        bool apply = float.IsFinite(norm) && double.IsFinite(loss);
+        if (apply) Optimizer.Step();
+        master.ZeroGrad();
+        return new StepResult(loss, norm, apply);
+    }
+
+    private ModelReplica[] EvaluationReplicas()
+    {
+        if (_evalReplicas is null)
+        {
+            _evalReplicas = new ModelReplica[_replicas.Length];
+            for (int s = 0; s < _replicas.Length; s++) _evalReplicas[s] = new ModelReplica(_model, MaxSteps, _replicas[s].Lanes, KernelPath);
+        }
+        return _evalReplicas;
+    }
+
+    private void CheckChunk(int[] ids, int[] targets, int T)
+    {
+        if (T <= 0 || T > MaxSteps) throw new ArgumentOutOfRangeException(nameof(T), T, $"Chunk length must be 1..{MaxSteps}.");
+        if (ids.Length < T * Batch || targets.Length < T * Batch)
+            throw new ArgumentException($"ids and targets need (T {T} x batch {Batch}) = {T * Batch} entries; got {ids.Length} and {targets.Length}.");
+    }
+
+    private void CheckClassifier(int[] ids, float[] labels, int T)
+    {
+        if (T <= 0 || T > MaxSteps) throw new ArgumentOutOfRangeException(nameof(T), T, $"Sequence length must be 1..{MaxSteps}.");
+        if (ids.Length < T * Batch || labels.Length < Batch)
+            throw new ArgumentException($"ids need (batch {Batch} x T {T}) = {T * Batch} entries and labels {Batch}; got {ids.Length} and {labels.Length}.");
+    }
+
+    public void Dispose()
+    {
+        _workers.Dispose();
+        foreach (var r in _replicas) r.Dispose();
+        if (_evalReplicas is not null) foreach (var r in _evalReplicas) r.Dispose();
+    }
+}

@@ -1,0 +1,166 @@
+using Rnn.Runtime.Kernels;
+using static Rnn.Tests.Runtime.Kernels.KernelTestData;
+
+namespace Rnn.Tests.Runtime.Kernels;
+
+public class GemmTests
+{
+    private const float Sentinel = -12345.5f;
+
+    public static TheoryData<int, int, int> SmallShapes()
+    {
+        int[] sizes = [1, 3, 17, 33, 129];
+        var data = new TheoryData<int, int, int>();
+        foreach (int m in sizes)
+            foreach (int k in sizes)
+                foreach (int n in sizes)
+                    data.Add(m, k, n);
+        return data;
+    }
+
+    public static TheoryData<int, int, int> LargeShapes() => new()
+    {
+        { 1, 256, 1024 },   // batch-1 step, whole groups of panels
+        { 1, 512, 1000 },   // partial last panel
+        { 4, 256, 1024 },
+        { 64, 256, 1024 },
+        { 256, 256, 1024 },
+        { 600, 200, 40 },   // several packed row blocks of A
+        { 300, 1024, 100 },
+    };
+
+    [Theory]
+    [MemberData(nameof(SmallShapes))]
+    public void Every_path_matches_double_reference_and_the_paths_agree_bitwise_small(int m, int k, int n) => CheckShape(m, k, n);
+
+    [Theory]
+    [MemberData(nameof(LargeShapes))]
+    public void Every_path_matches_double_reference_and_the_paths_agree_bitwise_large(int m, int k, int n) => CheckShape(m, k, n);
+
+    /// <summary>
+    /// For each combination of bias and accumulate, every supported path is checked against a double reference
+    /// (within a rounding bound), the padded columns and the gap past them (lda/ldc larger than needed) are
+    /// checked exactly, and all paths must give the same bits as the scalar path.
+    /// </summary>
+    private static void CheckShape(int m, int k, int n)
+    {
+        float[] weight = Random(n * k, seed: 1 + m + 7 * k + 31 * n);
+        float[] biasValues = Random(n, seed: 2 + n);
+        int lda = k + 3;
+        float[] a = Random((m - 1) * lda + k, seed: 3 + m * k);
+        using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k);
+        int ldc = packed.PaddedN + 5;
+        float[] initialC = Random((m - 1) * ldc + packed.PaddedN + 5, seed: 4 + m);
+        for (int i = 0; i < m; i++)
+            for (int j = packed.PaddedN; j < ldc; j++) initialC[i * ldc + j] = Sentinel;
+
+        foreach (bool withBias in new[] { false, true })
+        {
+            double[] reference = ReferenceGemm(a, m, lda, weight, n, k, withBias ? biasValues : null, out double[] magnitude);
+            foreach (bool accumulate in new[] { false, true })
+            {
+                float[]? scalarResult = null;
+                foreach (KernelPath path in KernelPaths.Supported())
+                {
+                    float[] c = (float[])initialC.Clone();
+                    Gemm.Multiply(path, a, m, lda, packed, withBias ? biasValues : default, c, ldc, accumulate);
+                    string what = $"{path} m={m} k={k} n={n} bias={withBias} accumulate={accumulate}";
+                    for (int i = 0; i < m; i++)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            double expected = reference[i * n + j] + (accumulate ? initialC[i * ldc + j] : 0);
+                            double bound = ErrorBound(k, magnitude[i * n + j] + (accumulate ? Math.Abs(initialC[i * ldc + j]) : 0));
+                            double actual = c[i * ldc + j];
+                            if (!(Math.Abs(actual - expected) <= bound))
+                                Assert.Fail($"{what}: C[{i},{j}] = {actual:R}, expected {expected:R} ± {bound:E2}.");
+                        }
+                        for (int j = n; j < packed.PaddedN; j++)
+                            Assert.Equal(accumulate ? initialC[i * ldc + j] : 0f, c[i * ldc + j]);
+                        for (int j = packed.PaddedN; j < ldc && i * ldc + j < c.Length; j++)
+                            Assert.Equal(Sentinel, c[i * ldc + j]);
+                    }
+                    if (scalarResult is null) scalarResult = c;
+                    else AssertBitwiseEqual(scalarResult, c, what + " vs Scalar");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Batch_one_and_batched_rows_give_the_same_bits()
+    {
+        const int m = 11, k = 70, n = 150;
+        float[] weight = Random(n * k, 5);
+        float[] bias = Random(n, 6);
+        float[] a = Random(m * k, 7);
+        using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k);
+        foreach (KernelPath path in KernelPaths.Supported())
+        {
+            float[] batched = new float[m * packed.PaddedN];
+            Gemm.Multiply(path, a, m, k, packed, bias, batched, packed.PaddedN, accumulate: false);
+            for (int i = 0; i < m; i++)
+            {
+                float[] single = new float[packed.PaddedN];
+                Gemm.Multiply(path, a.AsSpan(i * k, k), 1, k, packed, bias, single, packed.PaddedN, accumulate: false);
+                AssertBitwiseEqual(batched.AsSpan(i * packed.PaddedN, packed.PaddedN).ToArray(), single, $"{path} row {i}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(37)]
+    public void Warm_calls_allocate_nothing(int m)
+    {
+        const int k = 96, n = 200;
+        using PackedMatrix packed = PackedMatrix.FromWeight(Random(n * k, 1), n, k);
+        float[] a = Random(m * k, 2);
+        float[] bias = Random(n, 3);
+        float[] c = new float[m * packed.PaddedN];
+        foreach (KernelPath path in KernelPaths.Supported())
+        {
+            for (int i = 0; i < 1000; i++) Gemm.Multiply(path, a, m, k, packed, bias, c, packed.PaddedN, accumulate: (i & 1) == 0);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) Gemm.Multiply(path, a, m, k, packed, bias, c, packed.PaddedN, accumulate: (i & 1) == 0);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{path} m={m}: {allocated} bytes allocated by 1,000 warm calls.");
+        }
+    }
+
+    [Fact]
+    public void Bad_arguments_are_rejected_with_clear_messages()
+    {
+        const int k = 20, n = 24;
+        using PackedMatrix packed = PackedMatrix.FromWeight(Random(n * k, 1), n, k);
+        int ldc = packed.PaddedN;
+        float[] a = new float[2 * k];
+        float[] c = new float[2 * ldc];
+        KernelPath path = KernelPaths.Default;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.Multiply(path, a, -1, k, packed, default, c, ldc, false));
+        var e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, a, 2, k - 1, packed, default, c, ldc, false));
+        Assert.Equal("lda", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, a, 2, k, packed, default, c, n, false));
+        Assert.Equal("ldc", e.ParamName);
+        Assert.Contains("padded N 32", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, a.AsSpan(1), 2, k, packed, default, c, ldc, false));
+        Assert.Equal("a", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, a, 2, k, packed, default, c.AsSpan(1), ldc, false));
+        Assert.Equal("c", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, a, 2, k, packed, new float[n - 1], c, ldc, false));
+        Assert.Equal("bias", e.ParamName);
+        float[] shared = new float[4 * ldc];
+        e = Assert.Throws<ArgumentException>(() => Gemm.Multiply(path, shared.AsSpan(0, k), 1, k, packed, default, shared, ldc, false));
+        Assert.Contains("overlaps", e.Message);
+        Assert.Throws<PlatformNotSupportedException>(() => Gemm.Multiply((KernelPath)99, a, 2, k, packed, default, c, ldc, false));
+        Assert.Throws<ArgumentNullException>(() => Gemm.Multiply(path, a, 2, k, null!, default, c, ldc, false));
+
+        // m = 0 is a valid empty product: nothing is read or written.
+        Gemm.Multiply(path, default, 0, k, packed, default, default, ldc, false);
+
+        packed.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => Gemm.Multiply(path, a, 2, k, packed, default, c, ldc, false));
+    }
+}
