@@ -14,7 +14,7 @@ public sealed class RnnStream : IDisposable
 {
     private readonly RnnModel _model;
     private readonly int _padded;
-    private float[] _h, _c, _gx, _gh; // state: [layer][stream][H]
+    private float[] _h, _c, _gx, _gh, _xh; // state: [layer][stream][H]; _xh: [x; h] rows of a fused step
     private bool _disposed;
 
     public int StreamCount { get; }
@@ -35,6 +35,11 @@ public sealed class RnnStream : IDisposable
         _c = pool.Rent(state);
         _gx = pool.Rent(streams * _padded);
         _gh = pool.Rent(streams * _padded);
+        int widest = model.HiddenSize;
+        for (int l = 0; l < model.NumLayers; l++) widest = Math.Max(widest, model.Weights(l, 0).InputSize);
+        _xh = pool.Rent(streams * (widest + model.HiddenSize));
+        if (model.Cell != CellKind.Gru)
+            for (int l = 0; l < model.NumLayers; l++) _ = model.Weights(l, 0).StepWeights; // pack now, not in the first step
         Reset();
     }
 
@@ -67,8 +72,23 @@ public sealed class RnnStream : IDisposable
             RecurrentLayerWeights w = m.Weights(l, 0);
             Span<float> h = _h.AsSpan((l * S + first) * H, count * H);
             Span<float> c = _c.AsSpan((l * S + first) * H, count * H);
-            Gemm.Multiply(path, x, count, w.InputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
-            RecurrentStep.Run(path, w, count, gx, P, _gh, h, c, default);
+            if (w.Cell == CellKind.Gru)
+            {
+                Gemm.Multiply(path, x, count, w.InputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
+                RecurrentStep.Run(path, w, count, gx, P, _gh, h, c, default);
+            }
+            else
+            {
+                int k = w.InputSize + H;
+                Span<float> xh = _xh.AsSpan(0, count * k);
+                for (int s = 0; s < count; s++)
+                {
+                    x.Slice(s * w.InputSize, w.InputSize).CopyTo(xh.Slice(s * k));
+                    h.Slice(s * H, H).CopyTo(xh.Slice(s * k + w.InputSize));
+                }
+                Gemm.Multiply(path, xh, count, k, w.StepWeights, w.InputBias, gx, P, accumulate: false);
+                RecurrentStep.Pointwise(path, w, count, gx, P, h, c);
+            }
             x = h;
         }
         x.CopyTo(output);
@@ -138,6 +158,7 @@ public sealed class RnnStream : IDisposable
         pool.Return(_c);
         pool.Return(_gx);
         pool.Return(_gh);
-        _h = _c = _gx = _gh = [];
+        pool.Return(_xh);
+        _h = _c = _gx = _gh = _xh = [];
     }
 }

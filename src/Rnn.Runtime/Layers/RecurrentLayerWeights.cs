@@ -25,6 +25,37 @@ public sealed class RecurrentLayerWeights : IDisposable
     /// <summary>Empty except for GRU.</summary>
     public float[] RecurrentBias { get; }
 
+    private PackedMatrix? _stepWeights;
+    private readonly object _stepWeightsLock = new();
+
+    /// <summary>
+    /// [W_ih | W_hh]ᵀ (K = I + H, N = G·H) for LSTM and Elman cells: a streaming step multiplies [x; h] by it in one
+    /// pass over the weights instead of two. Packed on first use (only streams need it). GRU keeps the products apart
+    /// because r multiplies W_hn h alone.
+    /// </summary>
+    internal PackedMatrix StepWeights
+    {
+        get
+        {
+            if (_stepWeights is { } ready) return ready;
+            lock (_stepWeightsLock)
+            {
+                if (_stepWeights is null)
+                {
+                    int rows = Cell.GateCount() * HiddenSize, k = InputSize + HiddenSize;
+                    var combined = new float[rows * k];
+                    for (int n = 0; n < rows; n++)
+                    {
+                        for (int j = 0; j < InputSize; j++) combined[n * k + j] = InputWeights[j, n];
+                        for (int j = 0; j < HiddenSize; j++) combined[n * k + InputSize + j] = RecurrentWeights[j, n];
+                    }
+                    _stepWeights = PackedMatrix.FromWeight(combined, rows, k);
+                }
+                return _stepWeights;
+            }
+        }
+    }
+
     /// <summary>PyTorch's b_ih and b_hh as loaded, kept to write the weights back out.</summary>
     public float[] BiasIh { get; }
     public float[] BiasHh { get; }
@@ -54,6 +85,11 @@ public sealed class RecurrentLayerWeights : IDisposable
     {
         InputWeights.RepackFromWeight(wih);
         RecurrentWeights.RepackFromWeight(whh);
+        lock (_stepWeightsLock)
+        {
+            _stepWeights?.Dispose();
+            _stepWeights = null;
+        }
         bih.CopyTo(BiasIh);
         bhh.CopyTo(BiasHh);
         FoldBiases();
@@ -91,5 +127,6 @@ public sealed class RecurrentLayerWeights : IDisposable
     {
         InputWeights.Dispose();
         RecurrentWeights.Dispose();
+        _stepWeights?.Dispose();
     }
 }

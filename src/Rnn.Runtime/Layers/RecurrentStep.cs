@@ -49,4 +49,18 @@ internal static class RecurrentStep
                 break;
         }
     }
+
+    /// <summary>The element-wise pass alone, for LSTM/Elman rows whose gx already holds every product and bias.</summary>
+    public static void Pointwise(KernelPath path, RecurrentLayerWeights w, int rows, Span<float> gx, int ldgx, Span<float> h, Span<float> c)
+    {
+        int hidden = w.HiddenSize;
+        bool relu = w.Cell == CellKind.RnnRelu;
+        for (int r = 0; r < rows; r++)
+        {
+            if (w.Cell == CellKind.Lstm)
+                LstmCell.Pointwise(path, gx.Slice(r * ldgx, 4 * hidden), c.Slice(r * hidden, hidden), h.Slice(r * hidden, hidden), default);
+            else
+                ElmanCell.Pointwise(path, gx.Slice(r * ldgx, hidden), h.Slice(r * hidden, hidden), relu);
+        }
+    }
 }

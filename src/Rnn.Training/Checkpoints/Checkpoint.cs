@@ -20,8 +20,11 @@ public static class Checkpoint
     public const string RunKey = "rnn.run";
     public const string OptimizerStepKey = "rnn.optimizer_step";
     public const string WorkloadKey = "rnn.workload";
+    public const string CarriedStateName = "run.carried_state";
 
-    public static void Save(string path, string workload, SequenceModel model, Optimizer? optimizer, RunState run)
+    /// <param name="carriedState">The truncated-BPTT state of every lane, if the run carries one.</param>
+    public static void Save(string path, string workload, SequenceModel model, Optimizer? optimizer, RunState run,
+        float[]? carriedState = null)
     {
         var writer = new SafeTensorsWriter();
         writer.Metadata["format"] = "pt";
@@ -34,6 +37,7 @@ public static class Checkpoint
             writer.Metadata[OptimizerStepKey] = optimizer.StepCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
             foreach (var (name, data) in optimizer.ExportState()) writer.Add(OptimizerPrefix + name, [data.Length], data);
         }
+        if (carriedState is not null) writer.Add(CarriedStateName, [carriedState.Length], carriedState);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
         writer.Save(path);
@@ -47,6 +51,7 @@ public static class Checkpoint
         public required RunState Run { get; init; }
         public required long OptimizerStep { get; init; }
         public required List<(string Name, float[] Data)> OptimizerState { get; init; }
+        public float[]? CarriedState { get; init; }
     }
 
     public static Loaded Load(string path, string? expectedWorkload = null)
@@ -69,8 +74,9 @@ public static class Checkpoint
             FiniteCheck.Ensure(data, path, name);
             state.Add((name.Substring(OptimizerPrefix.Length), data));
         }
+        float[]? carried = file.Contains(CarriedStateName) ? file.ReadFloat32(CarriedStateName) : null;
         long step = file.Metadata.TryGetValue(OptimizerStepKey, out string? s) && long.TryParse(s, out long v) ? v : 0;
-        return new Loaded { Workload = workload, Model = model, Run = run, OptimizerStep = step, OptimizerState = state };
+        return new Loaded { Workload = workload, Model = model, Run = run, OptimizerStep = step, OptimizerState = state, CarriedState = carried };
     }
 
     private static string Meta(SafeTensorsFile file, string key) =>

@@ -61,6 +61,22 @@ internal sealed class ModelReplica : IDisposable
 
     private static Parameter Shared(Parameter master) => new(master.Name, master.Shape, master.Value);
 
+    /// <summary>Floats of carried state (h and c of every layer and lane).</summary>
+    public int CarriedStateLength => _h.Length + _c.Length;
+
+    /// <summary>Copies the carried state out (checkpoints), or back in (resume).</summary>
+    public void CopyCarriedState(Span<float> destination)
+    {
+        _h.CopyTo(destination);
+        _c.CopyTo(destination.Slice(_h.Length));
+    }
+
+    public void RestoreCarriedState(ReadOnlySpan<float> source)
+    {
+        source.Slice(0, _h.Length).CopyTo(_h);
+        source.Slice(_h.Length, _c.Length).CopyTo(_c);
+    }
+
     /// <summary>Zeroes the carried state of every lane (a new pass over the data, or a new batch of sequences).</summary>
     public void ResetState()
     {

@@ -68,6 +68,26 @@ public sealed class ShardedTrainer : IDisposable
         _active = _replicas;
     }
 
+    /// <summary>
+    /// The hidden (and cell) state carried between truncated-BPTT chunks, for every lane: saved with a checkpoint so
+    /// that a resumed run continues exactly where it stopped.
+    /// </summary>
+    public float[] ExportCarriedState()
+    {
+        var state = new float[_replicas.Length * _replicas[0].CarriedStateLength];
+        for (int s = 0; s < _replicas.Length; s++)
+            _replicas[s].CopyCarriedState(state.AsSpan(s * _replicas[s].CarriedStateLength, _replicas[s].CarriedStateLength));
+        return state;
+    }
+
+    public void ImportCarriedState(ReadOnlySpan<float> state)
+    {
+        int each = _replicas[0].CarriedStateLength;
+        if (state.Length != _replicas.Length * each)
+            throw new ArgumentException($"Carried state has {state.Length} floats, this trainer needs {_replicas.Length * each} (batch and model must match the checkpoint's).");
+        for (int s = 0; s < _replicas.Length; s++) _replicas[s].RestoreCarriedState(state.Slice(s * each, each));
+    }
+
     /// <summary>Zeroes the carried state of every lane (start of an epoch).</summary>
     public void ResetState()
     {

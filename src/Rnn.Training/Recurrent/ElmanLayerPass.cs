@@ -1,7 +1,9 @@
 using Rnn.Training.Parameters;
+using System.Numerics;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
+using static Rnn.Training.Recurrent.VectorAccess;
 
 namespace Rnn.Training.Recurrent;
 
@@ -36,14 +38,30 @@ internal static class ElmanLayerPass
                 dp.Clear();
                 continue;
             }
-            ReadOnlySpan<float> dyRow = dy.Slice(b * ldy, hidden), hv = hNew.Slice(b * hidden, hidden);
-            Span<float> dhRow = dh.Slice(b * hidden, hidden);
-            for (int u = 0; u < hidden; u++)
+            BackwardRow(hidden, dy.Slice(b * ldy, hidden), hNew.Slice(b * hidden, hidden), dh.Slice(b * hidden, hidden), dp, relu);
+        }
+    }
+
+    // The vector loop and the scalar tail evaluate the same expressions in the same order.
+    private static void BackwardRow(int H, ReadOnlySpan<float> dy, ReadOnlySpan<float> h, Span<float> dh, Span<float> dp, bool relu)
+    {
+        int u = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; u <= H - Vector<float>.Count; u += Vector<float>.Count)
             {
-                float dhu = dyRow[u] + dhRow[u];
-                dp[u] = relu ? (hv[u] > 0f ? dhu : 0f) : dhu * (1f - hv[u] * hv[u]);
-                dhRow[u] = 0f;
+                Vector<float> dhu = Load(dy, u) + Load(dh, u), hv = Load(h, u);
+                Store(dp, u, relu
+                    ? Vector.ConditionalSelect(Vector.GreaterThan(hv, Vector<float>.Zero), dhu, Vector<float>.Zero)
+                    : dhu * (Vector<float>.One - hv * hv));
+                Store(dh, u, Vector<float>.Zero);
             }
+        }
+        for (; u < H; u++)
+        {
+            float dhu = dy[u] + dh[u];
+            dp[u] = relu ? (h[u] > 0f ? dhu : 0f) : dhu * (1f - h[u] * h[u]);
+            dh[u] = 0f;
         }
     }
 }
@@ -60,7 +78,7 @@ internal readonly struct ElmanTanhLayerPass : ICellPass
 
     public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
-        Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh) =>
+        Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch) =>
         ElmanLayerPass.BackwardStep(batch, hidden, inactive, dy, ldy, hNew, dh, dGx, relu: false);
 }
 
@@ -76,6 +94,6 @@ internal readonly struct ElmanReluLayerPass : ICellPass
 
     public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
-        Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh) =>
+        Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch) =>
         ElmanLayerPass.BackwardStep(batch, hidden, inactive, dy, ldy, hNew, dh, dGx, relu: true);
 }

@@ -1,7 +1,9 @@
 using Rnn.Training.Parameters;
+using System.Numerics;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
+using static Rnn.Training.Recurrent.VectorAccess;
 
 namespace Rnn.Training.Recurrent;
 
@@ -37,7 +39,7 @@ internal readonly struct GruLayerPass : ICellPass
     /// </summary>
     public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
-        Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh)
+        Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch)
     {
         int gates = 3 * hidden, width = 4 * hidden;
         for (int b = 0; b < batch; b++)
@@ -49,23 +51,49 @@ internal readonly struct GruLayerPass : ICellPass
                 gh.Clear();
                 continue;
             }
-            ReadOnlySpan<float> s = saved.Slice(b * width, width), dyRow = dy.Slice(b * ldy, hidden), hp = hPrev.Slice(b * hidden, hidden);
-            Span<float> dhRow = dh.Slice(b * hidden, hidden);
-            for (int u = 0; u < hidden; u++)
+            BackwardRow(hidden, saved.Slice(b * width, width), dy.Slice(b * ldy, hidden), hPrev.Slice(b * hidden, hidden),
+                dh.Slice(b * hidden, hidden), gx, gh);
+        }
+    }
+
+    // The vector loop and the scalar tail evaluate the same expressions in the same order.
+    private static void BackwardRow(int H, ReadOnlySpan<float> s, ReadOnlySpan<float> dy, ReadOnlySpan<float> hPrev,
+        Span<float> dh, Span<float> gx, Span<float> gh)
+    {
+        int u = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<float> one = Vector<float>.One;
+            for (; u <= H - Vector<float>.Count; u += Vector<float>.Count)
             {
-                float r = s[u], z = s[hidden + u], n = s[2 * hidden + u], hn = s[3 * hidden + u];
-                float dhu = dyRow[u] + dhRow[u];
-                float dpn = dhu * (1f - z) * (1f - n * n);
-                float dpz = dhu * (hp[u] - n) * z * (1f - z);
-                float dpr = dpn * hn * r * (1f - r);
-                gx[u] = dpr;
-                gx[hidden + u] = dpz;
-                gx[2 * hidden + u] = dpn;
-                gh[u] = dpr;
-                gh[hidden + u] = dpz;
-                gh[2 * hidden + u] = dpn * r;
-                dhRow[u] = dhu * z;
+                Vector<float> r = Load(s, u), z = Load(s, H + u), n = Load(s, 2 * H + u), hn = Load(s, 3 * H + u);
+                Vector<float> dhu = Load(dy, u) + Load(dh, u);
+                Vector<float> dpn = dhu * (one - z) * (one - n * n);
+                Vector<float> dpz = dhu * (Load(hPrev, u) - n) * z * (one - z);
+                Vector<float> dpr = dpn * hn * r * (one - r);
+                Store(gx, u, dpr);
+                Store(gx, H + u, dpz);
+                Store(gx, 2 * H + u, dpn);
+                Store(gh, u, dpr);
+                Store(gh, H + u, dpz);
+                Store(gh, 2 * H + u, dpn * r);
+                Store(dh, u, dhu * z);
             }
+        }
+        for (; u < H; u++)
+        {
+            float r = s[u], z = s[H + u], n = s[2 * H + u], hn = s[3 * H + u];
+            float dhu = dy[u] + dh[u];
+            float dpn = dhu * (1f - z) * (1f - n * n);
+            float dpz = dhu * (hPrev[u] - n) * z * (1f - z);
+            float dpr = dpn * hn * r * (1f - r);
+            gx[u] = dpr;
+            gx[H + u] = dpz;
+            gx[2 * H + u] = dpn;
+            gh[u] = dpr;
+            gh[H + u] = dpz;
+            gh[2 * H + u] = dpn * r;
+            dh[u] = dhu * z;
         }
     }
 }

@@ -1,5 +1,6 @@
 using Rnn.Training.Parameters;
 using Rnn.Runtime;
+using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
 
 namespace Rnn.Training.Recurrent;
@@ -34,6 +35,12 @@ internal sealed class LayerDirection : IDisposable
     /// <summary>The parameters packed and bias-folded as the runtime's kernels want them; refreshed by <see cref="Repack"/>.</summary>
     public RecurrentLayerWeights Packed { get; }
 
+    /// <summary>
+    /// W_hh itself (not transposed) packed as the right operand of dh_{t-1} = dG_t · W_hh: K = G·H, N = H.
+    /// Refreshed by <see cref="RepackForBackward"/>.
+    /// </summary>
+    public PackedMatrix RecurrentWeightsForGradient { get; }
+
     public Region Saved { get; init; }
     public Region States { get; init; }
     public Region Cells { get; init; }
@@ -56,11 +63,38 @@ internal sealed class LayerDirection : IDisposable
         _zeroBias = new float[GateRows];
         Packed = new RecurrentLayerWeights(cell, inputSize, hidden, weightIh.Value, weightHh.Value,
             biasIh?.Value ?? _zeroBias, biasHh?.Value ?? _zeroBias);
+        RecurrentWeightsForGradient = PackedMatrix.FromKxN(weightHh.Value, GateRows, hidden);
     }
 
     /// <summary>Copies the current parameter values into the packed weights (after an optimizer step); allocates nothing.</summary>
     public void Repack() =>
         Packed.Update(WeightIh.Value, WeightHh.Value, BiasIh?.Value ?? _zeroBias, BiasHh?.Value ?? _zeroBias);
+
+    /// <summary>
+    /// Packs the current W_hh (G·H, H) for the backward recurrence. W_hh is already B = (K = G·H) × (N = H) in row-major
+    /// order, so each panel row is 16 contiguous floats of a weight row, copied straight into the documented panel
+    /// layout (RepackFromWeight would need Bᵀ and writes one float per cache line when N is the short side).
+    /// Columns past H stay the zeros they were created with.
+    /// </summary>
+    public unsafe void RepackForBackward()
+    {
+        const int W = PackedMatrix.PanelWidth;
+        PackedMatrix packed = RecurrentWeightsForGradient;
+        int k = GateRows, n = Hidden;
+        fixed (float* source = WeightHh.Value)
+        {
+            // Row by row: the weight is read once in order, and each panel is written in order.
+            for (int row = 0; row < k; row++)
+            {
+                float* from = source + (long)row * n;
+                for (int p = 0; p < packed.PanelCount; p++)
+                {
+                    int columns = Math.Min(W, n - p * W);
+                    Buffer.MemoryCopy(from + p * W, packed.Panel(p) + (long)row * W, columns * sizeof(float), columns * sizeof(float));
+                }
+            }
+        }
+    }
 
     public int PreviousSlot(int t) => Direction == 0 ? t : t + 1;
     public int NextSlot(int t) => Direction == 0 ? t + 1 : t;
@@ -70,5 +104,9 @@ internal sealed class LayerDirection : IDisposable
     /// <summary>Slot of the state entering time step 0: the (T·B, H) block of entering states starts there.</summary>
     public int FirstEnteringSlot => Direction;
 
-    public void Dispose() => Packed.Dispose();
+    public void Dispose()
+    {
+        Packed.Dispose();
+        RecurrentWeightsForGradient.Dispose();
+    }
 }

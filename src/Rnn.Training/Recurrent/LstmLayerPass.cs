@@ -1,7 +1,10 @@
 using Rnn.Training.Parameters;
+using System.Numerics;
+using System.Numerics.Tensors;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
+using static Rnn.Training.Recurrent.VectorAccess;
 
 namespace Rnn.Training.Recurrent;
 
@@ -36,9 +39,12 @@ internal readonly struct LstmLayerPass : ICellPass
     /// </summary>
     public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
-        Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh)
+        Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch)
     {
-        int gates = 4 * hidden;
+        int gates = 4 * hidden, stateSize = batch * hidden;
+        // τ for the whole step in one vectorised pass (tanh is most of this step's element-wise cost).
+        Span<float> tanhC = scratch.Slice(0, stateSize);
+        TensorPrimitives.Tanh(cNew.Slice(0, stateSize), tanhC);
         for (int b = 0; b < batch; b++)
         {
             Span<float> dG = dGx.Slice(b * gates, gates);
@@ -47,22 +53,46 @@ internal readonly struct LstmLayerPass : ICellPass
                 dG.Clear();
                 continue;
             }
-            ReadOnlySpan<float> s = saved.Slice(b * gates, gates), dyRow = dy.Slice(b * ldy, hidden);
-            ReadOnlySpan<float> cp = cPrev.Slice(b * hidden, hidden), cn = cNew.Slice(b * hidden, hidden);
-            Span<float> dhRow = dh.Slice(b * hidden, hidden), dcRow = dc.Slice(b * hidden, hidden);
-            for (int u = 0; u < hidden; u++)
+            BackwardRow(hidden, saved.Slice(b * gates, gates), dy.Slice(b * ldy, hidden), cPrev.Slice(b * hidden, hidden),
+                tanhC.Slice(b * hidden, hidden), dh.Slice(b * hidden, hidden), dc.Slice(b * hidden, hidden), dG);
+        }
+    }
+
+    // The vector loop and the scalar tail evaluate the same expressions in the same order (no FMA contraction),
+    // so a row's result does not depend on where the tail starts.
+    private static void BackwardRow(int H, ReadOnlySpan<float> s, ReadOnlySpan<float> dy, ReadOnlySpan<float> cPrev,
+        ReadOnlySpan<float> tanhC, Span<float> dh, Span<float> dc, Span<float> dG)
+    {
+        int u = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<float> one = Vector<float>.One;
+            for (; u <= H - Vector<float>.Count; u += Vector<float>.Count)
             {
-                float i = s[u], f = s[hidden + u], g = s[2 * hidden + u], o = s[3 * hidden + u];
-                float tc = MathF.Tanh(cn[u]);
-                float dhu = dyRow[u] + dhRow[u];
-                float dcu = dcRow[u] + dhu * o * (1f - tc * tc);
-                dG[u] = dcu * g * i * (1f - i);
-                dG[hidden + u] = dcu * cp[u] * f * (1f - f);
-                dG[2 * hidden + u] = dcu * i * (1f - g * g);
-                dG[3 * hidden + u] = dhu * tc * o * (1f - o);
-                dcRow[u] = dcu * f;
-                dhRow[u] = 0f;
+                Vector<float> i = Load(s, u), f = Load(s, H + u), g = Load(s, 2 * H + u), o = Load(s, 3 * H + u);
+                Vector<float> tc = Load(tanhC, u);
+                Vector<float> dhu = Load(dy, u) + Load(dh, u);
+                Vector<float> dcu = Load(dc, u) + dhu * o * (one - tc * tc);
+                Store(dG, u, dcu * g * i * (one - i));
+                Store(dG, H + u, dcu * Load(cPrev, u) * f * (one - f));
+                Store(dG, 2 * H + u, dcu * i * (one - g * g));
+                Store(dG, 3 * H + u, dhu * tc * o * (one - o));
+                Store(dc, u, dcu * f);
+                Store(dh, u, Vector<float>.Zero);
             }
+        }
+        for (; u < H; u++)
+        {
+            float i = s[u], f = s[H + u], g = s[2 * H + u], o = s[3 * H + u];
+            float tc = tanhC[u];
+            float dhu = dy[u] + dh[u];
+            float dcu = dc[u] + dhu * o * (1f - tc * tc);
+            dG[u] = dcu * g * i * (1f - i);
+            dG[H + u] = dcu * cPrev[u] * f * (1f - f);
+            dG[2 * H + u] = dcu * i * (1f - g * g);
+            dG[3 * H + u] = dhu * tc * o * (1f - o);
+            dc[u] = dcu * f;
+            dh[u] = 0f;
         }
     }
 }

@@ -68,7 +68,8 @@ internal static class RecurrencePass<TCell> where TCell : struct, ICellPass
     /// at active positions). dh, dc (B, H) enter holding the gradient w.r.t. the final state and leave holding the
     /// gradient w.r.t. the initial state. dGx (T, B, G·H) receives the input-side pre-activation gradient of every
     /// step, dGh the recurrent-side one (GRU; empty otherwise) — zeros at inactive positions, so the weight
-    /// gradients can be taken afterwards as single products over all T·B rows. product is (B, H) scratch.
+    /// gradients can be taken afterwards as single products over all T·B rows. product is (B, padded H) scratch.
+    /// dir.RecurrentWeightsForGradient must hold the current W_hh.
     /// </summary>
     public static void Backward(KernelPath path, Workspace ws, LayerDirection dir, int T, int B,
         ReadOnlySpan<float> dy, int ldy, int dyOffset, ReadOnlySpan<int> lengths, Span<bool> inactive,
@@ -80,7 +81,8 @@ internal static class RecurrencePass<TCell> where TCell : struct, ICellPass
         ReadOnlySpan<float> c = hasCell ? ws.Span(dir.Cells, (T + 1) * stateSize) : default;
         ReadOnlySpan<float> saved = ws.Span(dir.Saved, T * B * S);
         ReadOnlySpan<float> mask = recurrentDropout ? ws.Span(dir.RecurrentMask, stateSize) : default;
-        ReadOnlySpan<float> whh = dir.WeightHh.Value;
+        PackedMatrix whh = dir.RecurrentWeightsForGradient;
+        int ldp = whh.PaddedN;
         bool separate = TCell.SeparateRecurrentGradient;
         inactive = inactive.Slice(0, B);
 
@@ -94,18 +96,17 @@ internal static class RecurrencePass<TCell> where TCell : struct, ICellPass
             TCell.BackwardStep(B, H, anyInactive ? inactive : default, dy.Slice(t * B * ldy + dyOffset), ldy,
                 saved.Slice(t * B * S, B * S), h.Slice(prev, stateSize), h.Slice(next, stateSize),
                 hasCell ? c.Slice(prev, stateSize) : default, hasCell ? c.Slice(next, stateSize) : default,
-                dh, dc, dGxStep, dGhStep);
+                dh, dc, dGxStep, dGhStep, product);
 
-            // dh_{t-1} += dG_t W_hh (⊙ mask). Inactive rows have dG = 0, so their carried gradient is unchanged.
-            ReadOnlySpan<float> dGrec = separate ? dGhStep : dGxStep;
-            if (recurrentDropout)
+            // dh_{t-1} += dG_t W_hh (⊙ mask), with the packed kernel the forward recurrence uses.
+            // Inactive rows have dG = 0, so their carried gradient is unchanged.
+            Gemm.Multiply(path, separate ? dGhStep : dGxStep, B, GH, whh, default, product, ldp, accumulate: false);
+            for (int b = 0; b < B; b++)
             {
-                Products.MatMul(path, false, false, B, H, GH, dGrec, GH, whh, H, product, H, accumulate: false);
-                TensorPrimitives.MultiplyAdd(product.Slice(0, stateSize), mask, dh, dh);
-            }
-            else
-            {
-                Products.MatMul(path, false, false, B, H, GH, dGrec, GH, whh, H, dh, H, accumulate: true);
+                ReadOnlySpan<float> p = product.Slice(b * ldp, H);
+                Span<float> d = dh.Slice(b * H, H);
+                if (recurrentDropout) TensorPrimitives.MultiplyAdd(p, mask.Slice(b * H, H), d, d);
+                else TensorPrimitives.Add(p, d, d);
             }
         }
     }

@@ -146,7 +146,7 @@ public sealed class RecurrentStackTrainer : IDisposable
         _dLayer = L > 1 ? [_ws.Reserve(rows * DH), _ws.Reserve(L > 2 ? rows * DH : 0)] : [];
         _dh = _ws.Reserve(B * H);
         _dc = _ws.Reserve(B * H);
-        _product = _ws.Reserve(B * H);
+        _product = _ws.Reserve(B * PackedMatrix.RoundUp(H, PackedMatrix.PanelWidth));
         _ws.Commit();
         _lengths = new int[maxBatch];
         _inactive = new bool[maxBatch];
@@ -349,7 +349,8 @@ public sealed class RecurrentStackTrainer : IDisposable
                 int stateIndex = l * D + d;
                 Span<float> dGx = _ws.Span(_dGx, rows * GH);
                 Span<float> dGh = gru ? _ws.Span(_dGh, rows * GH) : default;
-                Span<float> dh = _ws.Span(_dh, stateSize), dc = _ws.Span(_dc, stateSize), product = _ws.Span(_product, stateSize);
+                Span<float> dh = _ws.Span(_dh, stateSize), dc = _ws.Span(_dc, stateSize), product = _ws.Span(_product);
+                dir.RepackForBackward();
                 LoadState(dh, dhn, stateIndex, stateSize);
                 if (lstm) LoadState(dc, dcn, stateIndex, stateSize);
 
@@ -377,8 +378,8 @@ public sealed class RecurrentStackTrainer : IDisposable
                     ? _ws.Span(dir.MaskedStates, rows * H)
                     : _ws.Span(dir.States, (T + 1) * stateSize).Slice(dir.FirstEnteringSlot * stateSize, rows * H);
                 ReadOnlySpan<float> input = LayerInput(l, d, rows);
-                Products.MatMul(path, true, false, GH, H, rows, dGrec, GH, entering, H, dir.WeightHh.Grad, H, accumulate: true);
-                Products.MatMul(path, true, false, GH, inputSize, rows, dGx, GH, input, inputSize, dir.WeightIh.Grad, inputSize, accumulate: true);
+                MatMul.Multiply(path, true, false, GH, H, rows, dGrec, GH, entering, H, dir.WeightHh.Grad, H, accumulate: true);
+                MatMul.Multiply(path, true, false, GH, inputSize, rows, dGx, GH, input, inputSize, dir.WeightIh.Grad, inputSize, accumulate: true);
                 if (dir.BiasIh is not null) AddColumnSums(dGx, rows, GH, dir.BiasIh.Grad);
                 if (dir.BiasHh is not null) AddColumnSums(dGrec, rows, GH, dir.BiasHh.Grad);
 
@@ -387,7 +388,7 @@ public sealed class RecurrentStackTrainer : IDisposable
                 {
                     // Each direction saw its own masked copy of x: dx += (dG W_ih) ⊙ mask_d.
                     Span<float> scratch = _ws.Span(_dInputScratch, rows * I);
-                    Products.MatMul(path, false, false, rows, I, GH, dGx, GH, dir.WeightIh.Value, I, scratch, I, accumulate: false);
+                    MatMul.Multiply(path, false, false, rows, I, GH, dGx, GH, dir.WeightIh.Value, I, scratch, I, accumulate: false);
                     ReadOnlySpan<float> mask = _ws.Span(_inputMask[d], B * I);
                     for (int t = 0; t < T; t++)
                     {
@@ -397,7 +398,7 @@ public sealed class RecurrentStackTrainer : IDisposable
                 }
                 else
                 {
-                    Products.MatMul(path, false, false, rows, inputSize, GH, dGx, GH, dir.WeightIh.Value, inputSize, dInput, inputSize, accumulate: d > 0);
+                    MatMul.Multiply(path, false, false, rows, inputSize, GH, dGx, GH, dir.WeightIh.Value, inputSize, dInput, inputSize, accumulate: d > 0);
                 }
             }
 

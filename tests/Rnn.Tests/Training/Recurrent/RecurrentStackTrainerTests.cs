@@ -81,7 +81,6 @@ public class RecurrentStackTrainerTests
         int[] lengths = [5, 3, 4, 2];
         var arch = new RnnArchitecture(cell, 4, 6, 2, true, true, "");
         Batch data = Batch.Random(arch, T, B, 200);
-        bool lstm = cell == CellKind.Lstm;
         int H = arch.HiddenSize, I = arch.InputSize, O = 2 * H, S = arch.NumLayers * arch.Directions;
         const ulong seed = 77;
         const int first = 40;
@@ -114,7 +113,6 @@ public class RecurrentStackTrainerTests
         // The halves' parameter gradients accumulated in `part` add up to the whole batch's.
         for (int i = 0; i < whole.Parameters.Count; i++)
             Tolerance.AssertClose(whole.Parameters[i].Grad, part.Parameters[i].Grad, 1e-5, 1e-4, $"{cell} grad {whole.Parameters[i].Name}");
-        _ = lstm;
     }
 
     [Theory]

@@ -1,0 +1,42 @@
+using Rnn.Runtime;
+using Rnn.Runtime.IO;
+using Rnn.Tests.TestSupport;
+
+namespace Rnn.Tests.Cli;
+
+public class GradCommandTests
+{
+    [GoldenTheory]
+    [InlineData("lstm_l2_bi", "lstm")]
+    [InlineData("gru_l2_uni", "gru")]
+    [InlineData("rnn_tanh_l1_bi", "rnn-tanh")]
+    public void GradWritesPyTorchsGradients(string caseName, string cell)
+    {
+        GoldenCase g = GoldenCase.Load(caseName);
+        using var tmp = new TempDirectory();
+        bool lstm = g.Cell == CellKind.Lstm;
+        var args = new List<string> { "grad", "--weights", g.PathOf("weights.safetensors"), "--cell", cell, "--input", g.PathOf("x.npy"),
+            "--h0", g.PathOf("h0.npy"), "--dy", g.PathOf("r_y.npy"), "--dhn", g.PathOf("r_hn.npy"), "--out", tmp.Path };
+        if (lstm) args.AddRange(["--c0", g.PathOf("c0.npy"), "--dcn", g.PathOf("r_cn.npy")]);
+        var r = CliRunner.Run([.. args]);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        foreach (string name in lstm ? new[] { "d_x", "d_h0", "d_c0" } : new[] { "d_x", "d_h0" })
+            Tolerance.AssertClose(g.Read(name + ".npy").Data, Npy.Read(tmp.File(name + ".npy")).Data, g.GradAtol, g.GradRtol, $"{caseName} {name}");
+        using var expected = SafeTensorsFile.Open(g.PathOf("grads.safetensors"));
+        using var actual = SafeTensorsFile.Open(tmp.File("grads.safetensors"));
+        Assert.Equal(expected.Names.OrderBy(n => n), actual.Names.OrderBy(n => n));
+        foreach (string name in expected.Names)
+            Tolerance.AssertClose(expected.ReadFloat32(name), actual.ReadFloat32(name), g.GradAtol, g.GradRtol, $"{caseName} {name}");
+    }
+
+    [GoldenFact]
+    public void AWrongGradientShapeIsNamed()
+    {
+        GoldenCase g = GoldenCase.Load("gru_l1_uni");
+        using var tmp = new TempDirectory();
+        var r = CliRunner.Run("grad", "--weights", g.PathOf("weights.safetensors"), "--input", g.PathOf("x.npy"),
+            "--dy", g.PathOf("x.npy"), "--out", tmp.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("dy has shape", r.StdErr);
+    }
+}
