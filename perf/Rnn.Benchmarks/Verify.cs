@@ -1,4 +1,6 @@
 using Rnn.Benchmarks.Infrastructure;
+using Rnn.Benchmarks.Ours;
+using Rnn.Benchmarks.Peers;
 using Rnn.Benchmarks.Reference;
 
 namespace Rnn.Benchmarks;
@@ -6,6 +8,7 @@ namespace Rnn.Benchmarks;
 /// <summary>
 /// <c>--verify</c>: every implementation against the naive reference on random weights and inputs, for LSTM and
 /// GRU, I ≠ H (catches transposed or mis-ordered gate blocks), batch 1 and 3, streaming steps and whole sequences.
+/// Then the char-rnn training step, ours against PyTorch.
 /// Run by hand before trusting a benchmark table (not in CI: it needs TorchSharp's native libraries).
 /// Exit code 1 when any difference exceeds the tolerance.
 /// </summary>
@@ -28,6 +31,7 @@ internal static class Verify
                     ok &= CheckSteps(w, batch, steps: 6);
                     ok &= CheckSequence(w, steps: 9, batch);
                 }
+        ok &= CheckTraining(steps: 4);
         Console.WriteLine(ok ? "verify: all implementations agree with the reference" : "verify: MISMATCH (see above)");
         return ok ? 0 : 1;
     }
@@ -94,6 +98,29 @@ internal static class Verify
                 worst = MathF.Max(worst, MaxAbsDiff(got, expected));
             }
             ok &= Report($"sequence {w.Cell,-4} I={I,3} H={H,3} B={batch} T={steps} {impl,-11}", worst, Counts(impl, w));
+        }
+        return ok;
+    }
+
+    /// <summary>
+    /// The char-rnn training step, ours against PyTorch from the same initial weights and data: the loss of every
+    /// step (each after the previous updates) must agree. Adam divides by √v, so tiny gradient differences in
+    /// near-zero components move weights by up to lr; hence a looser, relative tolerance than inference.
+    /// </summary>
+    private static bool CheckTraining(int steps)
+    {
+        const double RelativeTolerance = 1e-4;
+        var work = new CharRnnWorkload(chunks: 3);
+        using ITrainingRunner ours = new OurTrainingRunner(work);
+        using ITrainingRunner torch = new TorchSharpTrainingRunner(work);
+        bool ok = true;
+        for (int s = 0; s < steps; s++)
+        {
+            double a = ours.Step(), b = torch.Step();
+            double rel = Math.Abs(a - b) / Math.Abs(b);
+            bool good = rel <= RelativeTolerance;
+            Console.WriteLine($"training char-rnn step {s}: loss ours {a:F6} TorchSharp {b:F6} relative diff {rel:E2} {(good ? "ok" : "FAIL")}");
+            ok &= good;
         }
         return ok;
     }

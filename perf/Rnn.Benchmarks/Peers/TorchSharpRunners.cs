@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace Rnn.Benchmarks.Peers;
 
 /// <summary>
-/// PyTorch (libtorch 2.10) through TorchSharp 0.107, one intra-op thread. Inference only: every parameter
-/// has requires_grad = false and grad mode is off, so autograd records nothing (the effect of no_grad without
-/// a per-call guard object). Inputs and initial states are preallocated tensors; libtorch allocates each
+/// PyTorch (libtorch 2.10) through TorchSharp 0.107, one intra-op thread. Inference runners: every parameter
+/// has requires_grad = false and grad mode is off on the creating thread, so autograd records nothing (the effect
+/// of no_grad without a per-call guard object). Inputs and initial states are preallocated tensors; libtorch allocates each
 /// call's outputs itself (there is no out= form of lstm_cell/gru_cell), and the previous state is disposed
 /// as soon as the new one exists, as a C# caller would.
 /// </summary>
@@ -21,8 +21,14 @@ internal static class TorchSharpSetup
         torch.set_num_threads(1);
         try { torch.set_num_interop_threads(1); }
         catch (Exception) { /* libtorch allows this only before any inter-op work; one thread is what we want anyway */ }
-        torch.set_grad_enabled(false);
         _configured = true;
+    }
+
+    /// <summary>Threads as above, and grad mode off (it is per thread in libtorch).</summary>
+    public static void ConfigureForInference()
+    {
+        ConfigureOnce();
+        torch.set_grad_enabled(false);
     }
 
     /// <summary>Copies PyTorch state_dict weights into a module (cells name them weight_ih, layers weight_ih_l0).</summary>
@@ -69,7 +75,7 @@ internal sealed class TorchSharpStepRunner : IStepRunner
 
     public TorchSharpStepRunner(RnnWeights w, int batch = 1)
     {
-        TorchSharpSetup.ConfigureOnce();
+        TorchSharpSetup.ConfigureForInference();
         _batch = batch;
         _hidden = w.HiddenSize;
         if (w.Cell == CellType.Lstm)
@@ -137,7 +143,7 @@ internal sealed class TorchSharpSequenceRunner : ISequenceRunner
 
     public TorchSharpSequenceRunner(RnnWeights w, int sequenceLength, int batch)
     {
-        TorchSharpSetup.ConfigureOnce();
+        TorchSharpSetup.ConfigureForInference();
         if (w.Cell == CellType.Lstm)
         {
             _lstm = nn.LSTM(w.InputSize, w.HiddenSize);
