@@ -15,6 +15,14 @@ internal sealed class CharRnnWorkload
     public const double LearningRate = 2e-3;
     public const float ClipNorm = 5f;
 
+    /// <summary>
+    /// Matrix FLOPs of one training step, counted as 3 × forward (the backward pass does two products per forward
+    /// one: input and weight gradients): per character, 2·4H·(E+H) + 2·4H·(H+H) for the LSTM layers and 2·V·H
+    /// for the Linear head, times T·B characters.
+    /// </summary>
+    public const double TrainingFlops = 3.0 * Steps * Batch *
+        (2.0 * 4 * Hidden * (Embedding + Hidden) + 2.0 * 4 * Hidden * (Hidden + Hidden) + 2.0 * Vocabulary * Hidden);
+
     public static SequenceModelConfig Config { get; } = new()
     {
         VocabularySize = Vocabulary,

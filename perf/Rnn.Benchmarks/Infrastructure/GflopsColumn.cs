@@ -14,7 +14,7 @@ internal sealed class GflopsColumn : IColumn
     public int PriorityInCategory => 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "FLOPs of the matrix products per call / median time (2·G·H·(I+H) per step and stream; 2·M·K·N per GEMM)";
+    public string Legend => "FLOPs of the matrix products per call / median (2·G·H·(I+H) per step and stream; 2·M·K·N per GEMM; training: 3 × forward)";
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     public bool IsAvailable(Summary summary) => true;
