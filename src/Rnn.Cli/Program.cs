@@ -5,4 +5,5 @@ using Rnn.Cli.Commands;
 var root = new RootCommand("rnn — recurrent neural networks (RNN, LSTM, GRU) for .NET: run, benchmark and train models.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(CharLmCommand.Create());
 return CommandLine.Invoke(root, args);
