@@ -168,8 +168,9 @@ public sealed class CharLmTrainer : IDisposable
             double trainLoss = windowCount > 0 ? windowLoss / windowCount : double.NaN;
             _run = _run with { Step = step, Epoch = _train.Epoch, DataPosition = _train.Chunk, TrainLoss = (float)trainLoss, Seconds = seconds };
             var progress = new TrainingProgress(step, TotalSteps, _train.Epoch, trainLoss, _run.ValidationLoss, seconds, throughput, eta);
-            observer?.OnStep(progress);
-            if (step % Settings.EvalEvery == 0 || step == TotalSteps)
+            bool evaluate = step % Settings.EvalEvery == 0 || step == TotalSteps;
+            if (!evaluate) observer?.OnStep(progress); // an evaluation step is reported once, with its validation loss
+            if (evaluate)
             {
                 double validation = Evaluate();
                 float best = float.IsNaN(_run.BestValidationLoss) ? (float)validation : Math.Min(_run.BestValidationLoss, (float)validation);
