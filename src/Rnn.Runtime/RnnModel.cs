@@ -173,7 +173,11 @@ public sealed class RnnModel : IDisposable
     public RnnSession CreateSession(int maxSequenceLength, int maxBatch = 1) => new(this, maxSequenceLength, maxBatch);
 
     /// <summary>A step-by-step runner holding the state of <paramref name="streams"/> independent streams.</summary>
-    public RnnStream CreateStream(int streams = 1) => new(this, streams);
+    /// <param name="precision">
+    /// <see cref="WeightPrecision.BFloat16"/> halves the bytes a step reads (up to twice as fast when memory-bound) at
+    /// the cost of outputs about 1e-3 away from float32's; the default keeps PyTorch's numbers.
+    /// </param>
+    public RnnStream CreateStream(int streams = 1, WeightPrecision precision = WeightPrecision.Float32) => new(this, streams, precision);
 
     public void Dispose()
     {

@@ -18,9 +18,12 @@ public sealed class RnnStream : IDisposable
     private bool _disposed;
 
     public int StreamCount { get; }
+
+    /// <summary>How this stream stores the weights it reads each step.</summary>
+    public WeightPrecision Precision { get; }
     public RnnModel Model => _model;
 
-    internal RnnStream(RnnModel model, int streams)
+    internal RnnStream(RnnModel model, int streams, WeightPrecision precision = WeightPrecision.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(streams);
         if (model.Bidirectional)
@@ -28,7 +31,12 @@ public sealed class RnnStream : IDisposable
                 "A bidirectional model cannot run step by step: its reverse direction reads the sequence from the end. Use RnnSession.Run.");
         _model = model;
         StreamCount = streams;
-        _padded = model.Weights(0, 0).RecurrentWeights.PaddedN;
+        Precision = precision;
+        int gates = model.Cell.GateCount() * model.HiddenSize;
+        // bf16 products write whole 64-column groups; float32 ones whole 16-column panels.
+        _padded = precision == WeightPrecision.BFloat16
+            ? (gates + PackedMatrixBf16.GroupWidth - 1) / PackedMatrixBf16.GroupWidth * PackedMatrixBf16.GroupWidth
+            : model.Weights(0, 0).RecurrentWeights.PaddedN;
         var pool = ArrayPool<float>.Shared;
         int state = model.NumLayers * streams * model.HiddenSize;
         _h = pool.Rent(state);
@@ -38,8 +46,16 @@ public sealed class RnnStream : IDisposable
         int widest = model.HiddenSize;
         for (int l = 0; l < model.NumLayers; l++) widest = Math.Max(widest, model.Weights(l, 0).InputSize);
         _xh = pool.Rent(streams * (widest + model.HiddenSize));
-        if (model.Cell != CellKind.Gru)
-            for (int l = 0; l < model.NumLayers; l++) _ = model.Weights(l, 0).StepWeights; // pack now, not in the first step
+        for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first step
+        {
+            RecurrentLayerWeights w = model.Weights(l, 0);
+            if (precision == WeightPrecision.BFloat16)
+            {
+                if (model.Cell == CellKind.Gru) { _ = w.InputWeightsBf16; _ = w.RecurrentWeightsBf16; }
+                else _ = w.StepWeightsBf16;
+            }
+            else if (model.Cell != CellKind.Gru) _ = w.StepWeights;
+        }
         Reset();
     }
 
@@ -72,7 +88,9 @@ public sealed class RnnStream : IDisposable
             RecurrentLayerWeights w = m.Weights(l, 0);
             Span<float> h = _h.AsSpan((l * S + first) * H, count * H);
             Span<float> c = _c.AsSpan((l * S + first) * H, count * H);
-            if (w.Cell == CellKind.Gru)
+            if (Precision == WeightPrecision.BFloat16)
+                StepBf16(path, w, count, x, h, c, gx);
+            else if (w.Cell == CellKind.Gru)
             {
                 Gemm.Multiply(path, x, count, w.InputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
                 RecurrentStep.Run(path, w, count, gx, P, _gh, h, c, default);
@@ -92,6 +110,34 @@ public sealed class RnnStream : IDisposable
             x = h;
         }
         x.CopyTo(output);
+    }
+
+    /// <summary>One layer's step with bfloat16 weights: one matrix-vector product per stream and weight matrix.</summary>
+    private void StepBf16(KernelPath path, RecurrentLayerWeights w, int count, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> gx)
+    {
+        int H = _model.HiddenSize, P = _padded, I = w.InputSize;
+        for (int s = 0; s < count; s++)
+        {
+            Span<float> gxRow = gx.Slice(s * P, P);
+            if (w.Cell == CellKind.Gru)
+            {
+                Span<float> ghRow = _gh.AsSpan(s * P, P);
+                GemvBf16.Multiply(path, x.Slice(s * I, I), w.InputWeightsBf16, w.InputBias, gxRow);
+                GemvBf16.Multiply(path, h.Slice(s * H, H), w.RecurrentWeightsBf16, w.RecurrentBias, ghRow);
+            }
+            else
+            {
+                Span<float> xh = _xh.AsSpan(0, I + H);
+                x.Slice(s * I, I).CopyTo(xh);
+                h.Slice(s * H, H).CopyTo(xh.Slice(I));
+                GemvBf16.Multiply(path, xh, w.StepWeightsBf16, w.InputBias, gxRow);
+            }
+        }
+        if (w.Cell == CellKind.Gru)
+            for (int s = 0; s < count; s++)
+                Cells.GruCell.Pointwise(path, gx.Slice(s * P, 3 * H), _gh.AsSpan(s * P, 3 * H), h.Slice(s * H, H), default);
+        else
+            RecurrentStep.Pointwise(path, w, count, gx, P, h, c);
     }
 
     /// <summary>Zeroes the state of every stream.</summary>

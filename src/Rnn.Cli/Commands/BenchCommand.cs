@@ -22,18 +22,19 @@ internal static class BenchCommand
         var steps = Options.Int("--steps", "timed steps", 2000);
         var weights = new Option<string?>("--weights") { Description = "a PyTorch state_dict (safetensors) instead of random weights" };
         var path = new Option<string?>("--kernel") { Description = "force a kernel path: scalar | vector256 | vector512" };
+        var precision = new Option<string>("--precision") { Description = "weights read per step: f32 (exact) | bf16 (half the bytes, ~1e-3 off)", DefaultValueFactory = _ => "f32" };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
         var command = new Command("bench", "Time streaming steps (batch of streams, one step at a time).")
         {
-            cell, hidden, input, layers, batch, steps, weights, path, json,
+            cell, hidden, input, layers, batch, steps, weights, path, precision, json,
         };
         command.SetAction(r => CommandLine.Guard(() => Run(
             r.GetValue(cell)!, r.GetValue(hidden), r.GetValue(input), r.GetValue(layers), r.GetValue(batch), r.GetValue(steps),
-            r.GetValue(weights), r.GetValue(path), r.GetValue(json))));
+            r.GetValue(weights), r.GetValue(path), r.GetValue(precision)!, r.GetValue(json))));
         return command;
     }
 
-    private static int Run(string cellText, int hidden, int? inputSize, int layers, int batch, int steps, string? weightsPath, string? kernel, bool json)
+    private static int Run(string cellText, int hidden, int? inputSize, int layers, int batch, int steps, string? weightsPath, string? kernel, string precisionText, bool json)
     {
         Options.RequirePositive(hidden, "--hidden");
         Options.RequirePositive(layers, "--layers");
@@ -42,11 +43,17 @@ internal static class BenchCommand
         if (inputSize is { } i) Options.RequirePositive(i, "--input");
         Options.RequireExisting(weightsPath, "--weights");
         CellKind cell = Options.ParseCell(cellText)!.Value;
+        WeightPrecision precision = precisionText.ToLowerInvariant() switch
+        {
+            "f32" or "float32" => WeightPrecision.Float32,
+            "bf16" or "bfloat16" => WeightPrecision.BFloat16,
+            _ => throw new UsageException($"--precision '{precisionText}' is not f32 or bf16."),
+        };
         KernelPath? forced = kernel is null ? null : KernelPaths.Parse(kernel);
         using RnnModel model = weightsPath is null
             ? RnnModel.CreateRandom(cell, inputSize ?? hidden, hidden, layers, kernelPath: forced)
             : RnnModel.Load(weightsPath, cell, kernelPath: forced);
-        using RnnStream stream = model.CreateStream(batch);
+        using RnnStream stream = model.CreateStream(batch, precision);
         float[] x = new float[batch * model.InputSize], y = new float[batch * model.HiddenSize];
         var rng = new Random(1);
         for (int j = 0; j < x.Length; j++) x[j] = (float)(rng.NextDouble() * 2 - 1);
@@ -72,9 +79,9 @@ internal static class BenchCommand
         for (int l = 0; l < model.NumLayers; l++)
         {
             var w = model.Weights(l, 0);
-            weightBytes += 4.0 * (w.InputWeights.K * w.InputWeights.N + w.RecurrentWeights.K * w.RecurrentWeights.N);
+            weightBytes += (precision == WeightPrecision.BFloat16 ? 2.0 : 4.0) * (w.InputWeights.K * w.InputWeights.N + w.RecurrentWeights.K * w.RecurrentWeights.N);
         }
-        double gflops = 2 * weightBytes / 4 * batch / (median * 1e3);
+        double gflops = 2 * weightBytes / (precision == WeightPrecision.BFloat16 ? 2 : 4) * batch / (median * 1e3);
 
         if (json)
         {
@@ -87,6 +94,7 @@ internal static class BenchCommand
             writer.WriteNumber("batch", batch);
             writer.WriteNumber("steps", steps);
             writer.WriteString("kernel", model.KernelPath.ToString());
+            writer.WriteString("precision", precision == WeightPrecision.BFloat16 ? "bf16" : "f32");
             writer.WriteNumber("median_us", Math.Round(median, 3));
             writer.WriteNumber("p99_us", Math.Round(p99, 3));
             writer.WriteNumber("alloc_bytes_per_step", bytesPerStep);
@@ -98,7 +106,7 @@ internal static class BenchCommand
         }
         else
         {
-            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}");
+            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}, {(precision == WeightPrecision.BFloat16 ? "bf16" : "f32")} weights");
             Console.WriteLine($"  step: median {median:F2} µs, p99 {p99:F2} µs over {steps} steps ({gflops:F1} GFLOP/s, {weightBytes / 1048576:F2} MiB of weights)");
             Console.WriteLine($"  allocated: {bytesPerStep:F1} bytes per step");
         }

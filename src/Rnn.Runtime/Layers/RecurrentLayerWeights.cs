@@ -56,6 +56,41 @@ public sealed class RecurrentLayerWeights : IDisposable
         }
     }
 
+    private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
+
+    /// <summary>
+    /// bfloat16 copies for streams that ask for <see cref="WeightPrecision.BFloat16"/>: [W_ih | W_hh]ᵀ for LSTM and
+    /// Elman, W_ihᵀ and W_hhᵀ apart for GRU. Made on first use.
+    /// </summary>
+    internal PackedMatrixBf16 StepWeightsBf16 => Bf16(ref _stepBf16, 0);
+    internal PackedMatrixBf16 InputWeightsBf16 => Bf16(ref _inputBf16, 1);
+    internal PackedMatrixBf16 RecurrentWeightsBf16 => Bf16(ref _recurrentBf16, 2);
+
+    private PackedMatrixBf16 Bf16(ref PackedMatrixBf16? field, int which)
+    {
+        if (field is { } ready) return ready;
+        lock (_stepWeightsLock)
+        {
+            if (field is null)
+            {
+                int rows = Cell.GateCount() * HiddenSize;
+                int k = which switch { 0 => InputSize + HiddenSize, 1 => InputSize, _ => HiddenSize };
+                var w = new float[rows * k];
+                for (int n = 0; n < rows; n++)
+                {
+                    if (which != 2) for (int j = 0; j < InputSize; j++) w[n * k + j] = InputWeights[j, n];
+                    if (which != 1)
+                    {
+                        int offset = which == 0 ? InputSize : 0;
+                        for (int j = 0; j < HiddenSize; j++) w[n * k + offset + j] = RecurrentWeights[j, n];
+                    }
+                }
+                field = new PackedMatrixBf16(w, rows, k);
+            }
+            return field;
+        }
+    }
+
     /// <summary>PyTorch's b_ih and b_hh as loaded, kept to write the weights back out.</summary>
     public float[] BiasIh { get; }
     public float[] BiasHh { get; }
@@ -89,6 +124,10 @@ public sealed class RecurrentLayerWeights : IDisposable
         {
             _stepWeights?.Dispose();
             _stepWeights = null;
+            _stepBf16?.Dispose();
+            _inputBf16?.Dispose();
+            _recurrentBf16?.Dispose();
+            _stepBf16 = _inputBf16 = _recurrentBf16 = null;
         }
         bih.CopyTo(BiasIh);
         bhh.CopyTo(BiasHh);
@@ -128,5 +167,8 @@ public sealed class RecurrentLayerWeights : IDisposable
         InputWeights.Dispose();
         RecurrentWeights.Dispose();
         _stepWeights?.Dispose();
+        _stepBf16?.Dispose();
+        _inputBf16?.Dispose();
+        _recurrentBf16?.Dispose();
     }
 }

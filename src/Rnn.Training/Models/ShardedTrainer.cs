@@ -143,6 +143,10 @@ public sealed class ShardedTrainer : IDisposable
         return SumLoss() / Batch;
     }
 
+    /// <summary>The logits (Batch) of the last <see cref="TrainClassifier"/> or <see cref="EvaluateClassifier"/> call,
+    /// computed before that step's update (a training step's accuracy comes free from them).</summary>
+    public ReadOnlySpan<float> ClassifierLogits => _logits.AsSpan(0, Math.Min(_logits.Length, Batch));
+
     private float[] EnsureLogits() => _logits.Length >= Batch ? _logits : new float[Batch];
 
     private void SetJob(int[] ids, int[] targets, int T, bool training, ulong seed, ModelReplica[] replicas)

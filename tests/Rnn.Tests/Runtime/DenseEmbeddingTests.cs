@@ -5,6 +5,7 @@ using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Runtime;
 
+[Collection(AllocationCollection.Name)]
 public class DenseEmbeddingTests
 {
     [Theory]

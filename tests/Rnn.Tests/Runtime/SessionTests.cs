@@ -4,6 +4,7 @@ using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Runtime;
 
+[Collection(AllocationCollection.Name)]
 public class SessionTests
 {
     public static IEnumerable<object[]> CellsAndPaths()

@@ -8,11 +8,10 @@ namespace Rnn.Tests.Training;
 /// </summary>
 internal static class TrainingGolden
 {
-    public static string? Directory { get; } = Locate();
+    /// <summary>The golden folder, as the shared locator finds it (one rule for every test).</summary>
+    public static string? Directory => TestSupport.GoldenData.Root;
 
-    public static string SkipReason =>
-        "Golden reference data not found: expected <repo root>/../shared/golden (repo root = the folder with " +
-        $"Rnn.slnx, searched upwards from {AppContext.BaseDirectory}).";
+    public static string SkipReason => TestSupport.GoldenData.SkipReason;
 
     /// <summary>File names (without folder) of the JSON cases in a golden sub-folder, sorted; empty if absent.</summary>
     public static IEnumerable<object[]> JsonCases(string subfolder)
@@ -46,41 +45,5 @@ internal static class TrainingGolden
         int i = 0;
         foreach (JsonElement item in array.EnumerateArray()) values[i++] = item.GetInt32();
         return values;
-    }
-
-    private static string? Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Rnn.slnx")))
-            {
-                string beside = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "golden"));
-                if (System.IO.Directory.Exists(beside)) return beside;
-            }
-        }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "golden");
-            if (System.IO.Directory.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
-}
-
-/// <summary>A fact that is skipped, with the reason, when the golden data is absent.</summary>
-internal sealed class TrainingGoldenFactAttribute : FactAttribute
-{
-    public TrainingGoldenFactAttribute()
-    {
-        if (TrainingGolden.Directory is null) Skip = TrainingGolden.SkipReason;
-    }
-}
-
-/// <summary>A theory that is skipped, with the reason, when the golden data is absent.</summary>
-internal sealed class TrainingGoldenTheoryAttribute : TheoryAttribute
-{
-    public TrainingGoldenTheoryAttribute()
-    {
-        if (TrainingGolden.Directory is null) Skip = TrainingGolden.SkipReason;
     }
 }

@@ -4,6 +4,7 @@ using Rnn.Tests.TestSupport;
 namespace Rnn.Tests.Runtime.IO;
 
 /// <summary>Re-reading a tensor into an existing buffer (e.g. reloading weights) allocates nothing once warm.</summary>
+[Collection(AllocationCollection.Name)]
 public sealed class ReadAllocationTests : IDisposable
 {
     private readonly TempDirectory _temp = new();

@@ -1,8 +1,10 @@
+using Rnn.Tests.TestSupport;
 using Rnn.Runtime.Kernels;
 using static Rnn.Tests.Runtime.Kernels.KernelTestData;
 
 namespace Rnn.Tests.Runtime.Kernels;
 
+[Collection(AllocationCollection.Name)]
 public class MatMulTests
 {
     private const float Sentinel = -12345.5f;

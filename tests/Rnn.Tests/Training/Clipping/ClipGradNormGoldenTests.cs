@@ -1,3 +1,4 @@
+using Rnn.Tests.TestSupport;
 using System.Text.Json;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Clipping;
@@ -15,7 +16,7 @@ public class ClipGradNormGoldenTests
                 yield return [file[0], path];
     }
 
-    [TrainingGoldenTheory]
+    [GoldenTheory]
     [MemberData(nameof(Cases))]
     public void MatchesPyTorch(string caseFile, KernelPath path)
     {

@@ -1,9 +1,11 @@
+using Rnn.Tests.TestSupport;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Clipping;
 using Rnn.Training.Parameters;
 
 namespace Rnn.Tests.Training.Clipping;
 
+[Collection(AllocationCollection.Name)]
 public class GradientClippingTests
 {
     private static ParameterSet Gradients(int seed, float scale, params int[] lengths)

@@ -1,7 +1,9 @@
+using Rnn.Tests.TestSupport;
 using Rnn.Training.Data;
 
 namespace Rnn.Tests.Training.Data;
 
+[Collection(AllocationCollection.Name)]
 public class CharBatcherTests
 {
     // A stream whose symbol at position p is p makes every expected value a position.

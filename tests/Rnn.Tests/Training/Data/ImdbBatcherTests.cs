@@ -1,3 +1,4 @@
+using Rnn.Tests.TestSupport;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -5,6 +6,7 @@ using Rnn.Training.Data;
 
 namespace Rnn.Tests.Training.Data;
 
+[Collection(AllocationCollection.Name)]
 public class ImdbBatcherTests
 {
     private const int Reviews = 23;

@@ -1,8 +1,10 @@
+using Rnn.Tests.TestSupport;
 using System.Text;
 using Rnn.Training.Data;
 
 namespace Rnn.Tests.Training.Data;
 
+[Collection(AllocationCollection.Name)]
 public class KerasImdbTokenizerTests
 {
     private static readonly ImdbWordIndex Index = ImdbWordIndex.Parse(Encoding.UTF8.GetBytes(ImdbFixture.WordIndexJson), "fixture");

@@ -1,7 +1,9 @@
+using Rnn.Tests.TestSupport;
 using Rnn.Training.Losses;
 
 namespace Rnn.Tests.Training.Losses;
 
+[Collection(AllocationCollection.Name)]
 public class LossAllocationTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Training.Models;
 
+[Collection(AllocationCollection.Name)]
 public class ShardedTrainerTests
 {
     private static readonly SequenceModelConfig CharConfig = new()

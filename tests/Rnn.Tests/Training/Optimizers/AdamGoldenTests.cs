@@ -1,3 +1,4 @@
+using Rnn.Tests.TestSupport;
 using System.Text.Json;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Optimizers;
@@ -15,7 +16,7 @@ public class AdamGoldenTests
                 yield return [file[0], path];
     }
 
-    [TrainingGoldenTheory]
+    [GoldenTheory]
     [MemberData(nameof(Cases))]
     public void MatchesPyTorchForThreeSteps(string caseFile, KernelPath path)
     {

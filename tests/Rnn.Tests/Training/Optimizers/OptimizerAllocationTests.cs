@@ -1,8 +1,10 @@
+using Rnn.Tests.TestSupport;
 using Rnn.Training.Optimizers;
 using Rnn.Training.Parameters;
 
 namespace Rnn.Tests.Training.Optimizers;
 
+[Collection(AllocationCollection.Name)]
 public class OptimizerAllocationTests
 {
     [Theory]

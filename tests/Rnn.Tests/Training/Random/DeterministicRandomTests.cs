@@ -1,7 +1,9 @@
+using Rnn.Tests.TestSupport;
 using Rnn.Training.Random;
 
 namespace Rnn.Tests.Training.Random;
 
+[Collection(AllocationCollection.Name)]
 public class DeterministicRandomTests
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Rnn.Tests.Training.Recurrent;
 /// The trainer's contract beyond the equations: same forward as the inference runtime, masks that follow the
 /// example, truncated BPTT plumbing, accumulation, kernel-path agreement, zero allocations, argument checks.
 /// </summary>
+[Collection(AllocationCollection.Name)]
 public class RecurrentStackTrainerTests
 {
     private static readonly CellKind[] AllCells = [CellKind.Lstm, CellKind.Gru, CellKind.RnnTanh, CellKind.RnnRelu];

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using Rnn.Training.Workloads;
+
+namespace Rnn.Cli.Progress;
+
+/// <summary>
+/// Training progress on stderr: on a terminal one line rewritten in place (\r) a few times a second; when stderr is
+/// redirected (a log file, CI), plain lines at each validation and every <see cref="PlainInterval"/>, since a
+/// log full of carriage returns is unreadable.
+/// </summary>
+internal sealed class ProgressLine(string unit, bool quietSteps = false) : ITrainingObserver
+{
+    private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
+
+    private readonly TextWriter _out = Console.Error;
+    private readonly bool _live = !Console.IsErrorRedirected;
+    private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+    private int _lastLength;
+
+    public void OnStep(in TrainingProgress p)
+    {
+        if (quietSteps) return;
+        if (_sinceLast.Elapsed < (_live ? LiveInterval : PlainInterval)) return;
+        Write(Format(p), final: !_live);
+    }
+
+    public void OnEvaluation(in TrainingProgress p) => Write(Format(p), final: true);
+
+    /// <summary>A line that stays (e.g. an epoch summary), after clearing the live line.</summary>
+    public void Line(string text) => Write(text, final: true);
+
+    private void Write(string text, bool final)
+    {
+        _sinceLast.Restart();
+        if (_live)
+        {
+            _out.Write('\r');
+            _out.Write(text.PadRight(_lastLength));
+            _lastLength = final ? 0 : text.Length;
+            if (final) _out.WriteLine();
+        }
+        else
+        {
+            _out.WriteLine(text);
+        }
+        _out.Flush();
+    }
+
+    /// <summary>Ends a live line so that what follows starts on its own line.</summary>
+    public void Finish()
+    {
+        if (_live && _lastLength > 0) _out.WriteLine();
+        _lastLength = 0;
+    }
+
+    private string Format(in TrainingProgress p)
+    {
+        var c = CultureInfo.InvariantCulture;
+        string val = double.IsNaN(p.ValidationLoss) ? "-" : p.ValidationLoss.ToString("F4", c);
+        return string.Create(c,
+            $"step {p.Step}/{p.TotalSteps} (epoch {p.Epoch})  loss {p.TrainLoss:F4}  val {val}  {Rate(p.Throughput)} {unit}/s  " +
+            $"{Duration(p.Seconds)} elapsed  ETA {Duration(p.EtaSeconds)}");
+    }
+
+    private static string Rate(double perSecond) =>
+        perSecond >= 1e6 ? (perSecond / 1e6).ToString("F2", CultureInfo.InvariantCulture) + "M"
+        : perSecond >= 1e4 ? (perSecond / 1e3).ToString("F1", CultureInfo.InvariantCulture) + "k"
+        : perSecond.ToString("F0", CultureInfo.InvariantCulture);
+
+    public static string Duration(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0) return "?";
+        var t = TimeSpan.FromSeconds(Math.Round(seconds));
+        return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m{t.Seconds:D2}s" : $"{t.Seconds}s";
+    }
+}

@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+
+namespace Rnn.Runtime.Kernels;
+
+/// <summary>
+/// A right-hand operand B (K × N) in bfloat16 for <see cref="GemvBf16"/>: columns in groups of
+/// <see cref="GroupWidth"/>, each group stored k-major (row k of a group is 64 contiguous bf16, two cache lines),
+/// so a matrix-vector product reads the whole matrix as one sequential stream. Columns past N are zero.
+/// </summary>
+public sealed unsafe class PackedMatrixBf16 : IDisposable
+{
+    public const int GroupWidth = 64;
+    private ushort* _data;
+
+    public int K { get; }
+    public int N { get; }
+    public int PaddedN { get; }
+    internal int GroupCount => PaddedN / GroupWidth;
+    internal ushort* Data => _data;
+
+    /// <summary>Packs B = Wᵀ from a row-major float32 weight W (N × K), rounding each value to nearest-even bf16.</summary>
+    public PackedMatrixBf16(ReadOnlySpan<float> weight, int rows, int cols)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(cols);
+        if (weight.Length != (long)rows * cols)
+            throw new ArgumentException($"Weight has {weight.Length} elements, expected {rows} x {cols}.", nameof(weight));
+        K = cols;
+        N = rows;
+        PaddedN = (rows + GroupWidth - 1) / GroupWidth * GroupWidth;
+        nuint bytes = (nuint)((long)PaddedN * K * sizeof(ushort));
+        _data = (ushort*)NativeMemory.AlignedAlloc(bytes, 64);
+        NativeMemory.Clear(_data, bytes);
+        for (int n = 0; n < rows; n++)
+        {
+            ushort* column = _data + (long)(n / GroupWidth) * K * GroupWidth + n % GroupWidth;
+            ReadOnlySpan<float> row = weight.Slice(n * cols, cols);
+            for (int k = 0; k < cols; k++) column[(long)k * GroupWidth] = ToBf16(row[k]);
+        }
+    }
+
+    /// <summary>Round to nearest even; NaN stays NaN (weights are checked finite at load anyway).</summary>
+    public static ushort ToBf16(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value)) return (ushort)((bits >> 16) | 0x40);
+        return (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
+    }
+
+    public static float FromBf16(ushort value) => BitConverter.UInt32BitsToSingle((uint)value << 16);
+
+    /// <summary>Element B[k, n] as float (tests, debugging).</summary>
+    public float this[int k, int n] => FromBf16(_data[(long)(n / GroupWidth) * K * GroupWidth + (long)k * GroupWidth + n % GroupWidth]);
+
+    public void Dispose()
+    {
+        if (_data != null)
+        {
+            NativeMemory.AlignedFree(_data);
+            _data = null;
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    ~PackedMatrixBf16()
+    {
+        if (_data != null) NativeMemory.AlignedFree(_data);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Rnn.Training.Workloads;
+
+/// <summary>
+/// The options of a char-rnn language-model run. Everything but <see cref="Threads"/> (and the length of the run)
+/// is part of the run's definition and is stored in its checkpoints, so a resumed run continues exactly.
+/// </summary>
+public sealed record CharLmSettings
+{
+    public string Cell { get; init; } = "lstm";
+    public int Hidden { get; init; } = 256;
+    public int Layers { get; init; } = 2;
+    public int Embed { get; init; } = 64;
+    public int SeqLength { get; init; } = 64;
+    public int Batch { get; init; } = 32;
+
+    /// <summary>Optimizer steps to train in total (counted from the start of the run, not from a resume).</summary>
+    public long? Steps { get; init; }
+
+    /// <summary>Passes over the training split, when <see cref="Steps"/> is not given (default 1).</summary>
+    public int? Epochs { get; init; }
+
+    public double LearningRate { get; init; } = 2e-3;
+    public float Clip { get; init; } = 5f;
+    public float Dropout { get; init; }
+    public double ValidationFraction { get; init; } = 0.05;
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public int Shards { get; init; } = 2;
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>Validate (and write a checkpoint) every this many steps, and at the end.</summary>
+    public int EvalEvery { get; init; } = 200;
+
+    /// <summary>Validation chunks per evaluation (0: the whole validation split).</summary>
+    public int EvalChunks { get; init; }
+
+    /// <summary>Checks every value, naming the option at fault.</summary>
+    public void Validate()
+    {
+        Positive(Hidden, "--hidden");
+        Positive(Layers, "--layers");
+        Positive(Embed, "--embed");
+        Positive(SeqLength, "--seq");
+        Positive(Batch, "--batch");
+        Positive(Shards, "--shards");
+        Positive(Threads, "--threads");
+        Positive(EvalEvery, "--eval-every");
+        if (EvalChunks < 0) throw new ArgumentException($"--eval-chunks must be 0 (all) or positive, got {EvalChunks}.");
+        if (Steps is { } s && s <= 0) throw new ArgumentException($"--steps must be positive, got {s}.");
+        if (Epochs is { } e && e <= 0) throw new ArgumentException($"--epochs must be positive, got {e}.");
+        if (Steps is not null && Epochs is not null) throw new ArgumentException("give --steps or --epochs, not both.");
+        if (Batch % Shards != 0) throw new ArgumentException($"--batch {Batch} must be divisible by --shards {Shards}.");
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be positive, got {LearningRate}.");
+        if (!(Clip >= 0) || float.IsInfinity(Clip)) throw new ArgumentException($"--clip must be 0 (off) or positive, got {Clip}.");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1), got {Dropout}.");
+        if (!(ValidationFraction > 0 && ValidationFraction < 1))
+            throw new ArgumentException($"--val-fraction must be in (0, 1), got {ValidationFraction}.");
+        if (Cell is not ("lstm" or "gru" or "rnn" or "rnn-tanh" or "rnn-relu"))
+            throw new ArgumentException($"--cell '{Cell}' is not a cell kind: expected lstm, gru or rnn.");
+    }
+
+    /// <summary>The cell name the model config takes ("rnn" is the tanh Elman cell).</summary>
+    public string ModelCell => Cell == "rnn" ? "rnn-tanh" : Cell;
+
+    private static void Positive(long value, string option)
+    {
+        if (value <= 0) throw new ArgumentException($"{option} must be positive, got {value}.");
+    }
+
+    // Keys under RunState.Extra.
+    internal const string SeqKey = "seq", BatchKey = "batch", ShardsKey = "shards", ClipKey = "clip", EvalEveryKey = "eval_every",
+        EvalChunksKey = "eval_chunks", ValFractionKey = "val_fraction", StepsKey = "total_steps";
+
+    internal void WriteTo(Dictionary<string, string> extra, long totalSteps)
+    {
+        extra[SeqKey] = Str(SeqLength);
+        extra[BatchKey] = Str(Batch);
+        extra[ShardsKey] = Str(Shards);
+        extra[ClipKey] = Clip.ToString("R", CultureInfo.InvariantCulture);
+        extra[EvalEveryKey] = Str(EvalEvery);
+        extra[EvalChunksKey] = Str(EvalChunks);
+        extra[ValFractionKey] = ValidationFraction.ToString("R", CultureInfo.InvariantCulture);
+        extra[StepsKey] = totalSteps.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Rnn.Training.Checkpoints;
+using Rnn.Tests.TestSupport;
+using Rnn.Tests.Training.Workloads;
+
+namespace Rnn.Tests.Cli;
+
+public class CharLmCommandTests
+{
+    /// <summary>A small, fast run; an option in <paramref name="more"/> replaces the default one of the same name.</summary>
+    private static string[] TinyRun(string text, string output, params string[] more)
+    {
+        var options = new List<(string Name, string? Value)>
+        {
+            ("--text", text), ("--hidden", "32"), ("--layers", "1"), ("--embed", "16"), ("--seq", "16"), ("--batch", "8"),
+            ("--lr", "1e-2"), ("--val-fraction", "0.1"), ("--out", output),
+        };
+        for (int i = 0; i < more.Length; i++)
+        {
+            bool flag = i + 1 >= more.Length || more[i + 1].StartsWith("--", StringComparison.Ordinal);
+            string? value = flag ? null : more[i + 1];
+            int at = options.FindIndex(o => o.Name == more[i]);
+            if (at >= 0) options[at] = (more[i], value);
+            else options.Add((more[i], value));
+            if (!flag) i++;
+        }
+        var args = new List<string> { "charlm", "train" };
+        foreach (var (name, value) in options)
+        {
+            args.Add(name);
+            if (value is not null) args.Add(value);
+        }
+        return [.. args];
+    }
+
+    [Fact]
+    public void TrainReducesTheLossThenSampleIsDeterministicWithASeed()
+    {
+        using var tmp = new TempDirectory();
+        string text = tmp.File("text.txt");
+        File.WriteAllText(text, WorkloadFixtures.GrammarText(250));
+        string model = tmp.File("model.safetensors");
+        var train = CliRunner.Run(TinyRun(text, model, "--steps", "80", "--eval-every", "40", "--json"));
+        Assert.True(train.ExitCode == 0, train.StdErr);
+        string[] lines = train.StdOut.Trim().Split('\n');
+        Assert.Single(lines); // --json: stdout is the JSON line alone; progress and the sample go to stderr
+        using JsonDocument json = JsonDocument.Parse(lines[^1]);
+        JsonElement r = json.RootElement;
+        Assert.Equal(80, r.GetProperty("steps").GetInt64());
+        double lnV = Math.Log(Checkpoint.Load(model).Model.Config.VocabularySize);
+        Assert.True(r.GetProperty("val_loss").GetDouble() < lnV - 1.0, $"val loss {r.GetProperty("val_loss")} vs ln(V) {lnV:F2}");
+        Assert.True(r.GetProperty("train_loss").GetDouble() < lnV - 1.0);
+        Assert.True(r.GetProperty("chars_per_sec").GetDouble() > 0);
+        Assert.True(r.GetProperty("seconds").GetDouble() > 0);
+        // stderr is redirected here, so progress comes as plain lines, one per validation, without carriage returns.
+        Assert.Contains("step 40/80", train.StdErr);
+        Assert.Contains("step 80/80", train.StdErr);
+        Assert.DoesNotContain('\r', train.StdErr);
+        Assert.Contains("--- sample ---", train.StdErr);
+
+        var a = CliRunner.Run("charlm", "sample", "--model", model, "--prime", "the ", "--length", "120", "--seed", "5");
+        var b = CliRunner.Run("charlm", "sample", "--model", model, "--prime", "the ", "--length", "120", "--seed", "5");
+        var c = CliRunner.Run("charlm", "sample", "--model", model, "--prime", "the ", "--length", "120", "--seed", "6");
+        Assert.True(a.ExitCode == 0, a.StdErr);
+        Assert.StartsWith("the ", a.StdOut);
+        Assert.Equal(4 + 120 + 1, a.StdOut.Length); // prime, 120 generated ASCII characters, final newline
+        Assert.Equal(a.StdOut, b.StdOut);
+        Assert.NotEqual(a.StdOut, c.StdOut);
+    }
+
+    [Fact]
+    public void ResumeGivesTheWeightsOfAnUninterruptedRun()
+    {
+        using var tmp = new TempDirectory();
+        string text = tmp.File("text.txt");
+        File.WriteAllText(text, WorkloadFixtures.GrammarText(120));
+        string straight = tmp.File("straight.safetensors"), resumed = tmp.File("resumed.safetensors");
+        var full = CliRunner.Run(TinyRun(text, straight, "--steps", "16", "--eval-every", "8", "--dropout", "0.1", "--threads", "1"));
+        Assert.True(full.ExitCode == 0, full.StdErr);
+        var half = CliRunner.Run(TinyRun(text, resumed, "--steps", "8", "--eval-every", "8", "--dropout", "0.1"));
+        Assert.True(half.ExitCode == 0, half.StdErr);
+        var rest = CliRunner.Run("charlm", "train", "--text", text, "--resume", resumed, "--steps", "16", "--out", resumed);
+        Assert.True(rest.ExitCode == 0, rest.StdErr);
+        Assert.Contains("resuming at step 8", rest.StdErr);
+        Assert.Equal(
+            CharLmTrainerTests.Values(Checkpoint.Load(straight).Model.Parameters),
+            CharLmTrainerTests.Values(Checkpoint.Load(resumed).Model.Parameters));
+    }
+
+    [Fact]
+    public void BadInputExitsWithTwoAndOneLineAndWritesNothing()
+    {
+        using var tmp = new TempDirectory();
+        string text = tmp.File("text.txt"), empty = tmp.File("empty.txt"), corrupt = tmp.File("corrupt.safetensors");
+        File.WriteAllText(text, WorkloadFixtures.GrammarText(120));
+        File.WriteAllText(empty, "");
+        File.WriteAllBytes(corrupt, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+        string output = tmp.File("out.safetensors");
+
+        AssertFails(TinyRun(tmp.File("missing.txt"), output), "missing.txt");
+        AssertFails(TinyRun(empty, output), "empty.txt");
+        AssertFails(TinyRun(text, output, "--seq", "0"), "--seq");
+        AssertFails(TinyRun(text, output, "--batch", "6", "--shards", "4"), "--shards");
+        AssertFails(TinyRun(text, output, "--val-fraction", "1.5"), "--val-fraction");
+        AssertFails(TinyRun(text, output, "--cell", "transformer"), "--cell");
+        AssertFails(TinyRun(text, output, "--steps", "5", "--epochs", "1"), "not both");
+        AssertFails(["charlm", "sample", "--model", corrupt], "corrupt.safetensors");
+        AssertFails(["charlm", "sample", "--model", tmp.File("none.safetensors")], "none.safetensors");
+        Assert.False(File.Exists(output), "a failed run must not write its --out file");
+
+        // A corrupt checkpoint to resume from leaves an existing --out untouched.
+        File.WriteAllBytes(output, [42]);
+        AssertFails(TinyRun(text, output, "--resume", corrupt), "corrupt.safetensors");
+        Assert.Equal([42], File.ReadAllBytes(output));
+    }
+
+    internal static void AssertFails(string[] args, string mustMention)
+    {
+        var r = CliRunner.Run(args);
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode} for {string.Join(' ', args)}: {r.StdErr}");
+        string[] lines = r.StdErr.Trim().Split('\n');
+        Assert.StartsWith("error:", lines[0]);
+        Assert.Single(lines);
+        Assert.Contains(mustMention, r.StdErr);
+    }
+}

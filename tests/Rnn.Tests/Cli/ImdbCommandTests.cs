@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json;
+using Rnn.Tests.TestSupport;
+using Rnn.Tests.Training.Data;
+using Rnn.Tests.Training.Workloads;
+
+namespace Rnn.Tests.Cli;
+
+public class ImdbCommandTests
+{
+    [Fact]
+    public void TrainEvalPredictOnAnEasySentiment()
+    {
+        using var tmp = new Rnn.Tests.TestSupport.TempDirectory();
+        WorkloadFixtures.WriteSentimentData(tmp.Path, trainCount: 320, testCount: 100);
+        string model = tmp.File("imdb.safetensors");
+        var train = CliRunner.Run("imdb", "train", "--data", tmp.Path, "--vocab", "30", "--maxlen", "20", "--embed", "16", "--hidden", "16",
+            "--batch", "16", "--epochs", "2", "--lr", "1e-2", "--json", "--out", model);
+        Assert.True(train.ExitCode == 0, train.StdErr);
+        Assert.Contains("epoch 2:", train.StdErr);
+        using JsonDocument trained = JsonDocument.Parse(train.StdOut.Trim().Split('\n')[^1]);
+        double accuracy = trained.RootElement.GetProperty("test_accuracy").GetDouble();
+        Assert.True(accuracy > 0.8, $"test accuracy {accuracy}");
+        Assert.True(trained.RootElement.GetProperty("seconds_per_epoch").GetDouble() > 0);
+
+        var eval = CliRunner.Run("imdb", "eval", "--model", model, "--data", tmp.Path, "--json");
+        Assert.True(eval.ExitCode == 0, eval.StdErr);
+        using JsonDocument scored = JsonDocument.Parse(eval.StdOut.Trim());
+        Assert.Equal(100, scored.RootElement.GetProperty("examples").GetInt32());
+        Assert.Equal(accuracy, scored.RootElement.GetProperty("test_accuracy").GetDouble());
+        int tp = scored.RootElement.GetProperty("true_positive").GetInt32(), fp = scored.RootElement.GetProperty("false_positive").GetInt32();
+        Assert.Equal((double)tp / (tp + fp), scored.RootElement.GetProperty("precision").GetDouble(), 12);
+        Assert.True(scored.RootElement.GetProperty("examples_per_sec").GetDouble() > 0);
+
+        var text = CliRunner.Run("imdb", "eval", "--model", model, "--data", tmp.Path);
+        Assert.Contains("predicted pos", text.StdOut);
+
+        var positive = CliRunner.Run("imdb", "predict", "--model", model, "a wonderful film, i loved the story and the actor was great");
+        var negative = CliRunner.Run("imdb", "predict", "--model", model, "boring and awful. i hated this terrible movie");
+        Assert.True(positive.ExitCode == 0, positive.StdErr);
+        float p = float.Parse(positive.StdOut.Trim(), CultureInfo.InvariantCulture), n = float.Parse(negative.StdOut.Trim(), CultureInfo.InvariantCulture);
+        Assert.InRange(p, 0.5f, 1f);
+        Assert.InRange(n, 0f, 0.5f);
+    }
+
+    [Fact]
+    public void BadInputExitsWithTwo()
+    {
+        using var tmp = new Rnn.Tests.TestSupport.TempDirectory();
+        string corrupt = tmp.File("corrupt.safetensors");
+        File.WriteAllBytes(corrupt, new byte[64]);
+        string output = tmp.File("out.safetensors");
+        CharLmCommandTests.AssertFails(["imdb", "train", "--data", tmp.File("nowhere"), "--out", output], "nowhere");
+        CharLmCommandTests.AssertFails(["imdb", "train", "--data", tmp.Path, "--out", output], "train");
+        CharLmCommandTests.AssertFails(["imdb", "train", "--data", tmp.Path, "--batch", "30", "--shards", "4", "--out", output], "--shards");
+        CharLmCommandTests.AssertFails(["imdb", "predict", "--model", corrupt, "great"], "corrupt.safetensors");
+        CharLmCommandTests.AssertFails(["imdb", "eval", "--model", corrupt, "--data", tmp.Path], "corrupt.safetensors");
+        Assert.False(File.Exists(output));
+    }
+
+    [SharedDataFact]
+    public void TrainsOnTheRealDataWithALimit()
+    {
+        string data = Path.Combine(SharedDataLocator.DataFolder!, "imdb");
+        using var tmp = new Rnn.Tests.TestSupport.TempDirectory();
+        var r = CliRunner.Run("imdb", "train", "--data", data, "--limit", "64", "--maxlen", "20", "--embed", "8", "--hidden", "8",
+            "--epochs", "1", "--json", "--out", tmp.File("imdb.safetensors"));
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using JsonDocument json = JsonDocument.Parse(r.StdOut.Trim().Split('\n')[^1]);
+        Assert.Equal(2, json.RootElement.GetProperty("steps").GetInt64());
+        Assert.InRange(json.RootElement.GetProperty("test_accuracy").GetDouble(), 0, 1);
+    }
+}

@@ -1,0 +1,73 @@
+using Rnn.Runtime;
+using Rnn.Runtime.Kernels;
+using Rnn.Tests.TestSupport;
+
+namespace Rnn.Tests.Runtime.Kernels;
+
+[Collection(AllocationCollection.Name)]
+public class GemvBf16Tests
+{
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 17)]
+    [InlineData(33, 129)]
+    [InlineData(256, 1024)]
+    [InlineData(129, 65)]
+    public void MatchesADoubleReferenceOnRoundedWeightsAndPathsAgreeBitwise(int k, int n)
+    {
+        float[] w = ReferenceRnn.RandomFloats(n * k, 1), x = ReferenceRnn.RandomFloats(k, 2), bias = ReferenceRnn.RandomFloats(n, 3);
+        using var packed = new PackedMatrixBf16(w, n, k);
+        float[]? first = null;
+        foreach (KernelPath path in KernelPaths.Supported())
+        {
+            float[] y = new float[packed.PaddedN];
+            GemvBf16.Multiply(path, x, packed, bias, y);
+            for (int j = 0; j < n; j++)
+            {
+                double expected = bias[j];
+                for (int i = 0; i < k; i++) expected += (double)x[i] * PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[j * k + i]));
+                Assert.True(Math.Abs(y[j] - expected) <= 1e-5 * (1 + Math.Sqrt(k)), $"{path} y[{j}] = {y[j]}, expected {expected}");
+            }
+            for (int j = n; j < packed.PaddedN; j++) Assert.Equal(0f, y[j]);
+            if (first is null) first = y;
+            else Assert.Equal(first, y);
+        }
+    }
+
+    [Fact]
+    public void RoundingIsToNearestEven()
+    {
+        Assert.Equal(0x3F80, PackedMatrixBf16.ToBf16(1f));
+        Assert.Equal(0x3F80, PackedMatrixBf16.ToBf16(BitConverter.UInt32BitsToSingle(0x3F808000))); // tie → even
+        Assert.Equal(0x3F82, PackedMatrixBf16.ToBf16(BitConverter.UInt32BitsToSingle(0x3F818000))); // tie → even (up)
+        Assert.Equal(0x3F81, PackedMatrixBf16.ToBf16(BitConverter.UInt32BitsToSingle(0x3F808001))); // above tie → up
+        Assert.True(float.IsNaN(PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(float.NaN))));
+    }
+
+    [Theory]
+    [InlineData(CellKind.Lstm)]
+    [InlineData(CellKind.Gru)]
+    [InlineData(CellKind.RnnTanh)]
+    public void Bf16StreamsStayCloseToFloat32AndAllocateNothing(CellKind cell)
+    {
+        const int I = 24, H = 40, S = 2, T = 30;
+        using RnnModel model = RnnModel.CreateRandom(cell, I, H, numLayers: 2, seed: 4);
+        using RnnStream exact = model.CreateStream(S);
+        using RnnStream half = model.CreateStream(S, WeightPrecision.BFloat16);
+        Assert.Equal(WeightPrecision.BFloat16, half.Precision);
+        float[] x = ReferenceRnn.RandomFloats(T * S * I, 5);
+        float[] y32 = new float[S * H], y16 = new float[S * H];
+        double worst = 0;
+        for (int t = 0; t < T; t++)
+        {
+            exact.Step(x.AsSpan(t * S * I, S * I), y32);
+            half.Step(x.AsSpan(t * S * I, S * I), y16);
+            for (int j = 0; j < y32.Length; j++) worst = Math.Max(worst, Math.Abs(y32[j] - y16[j]));
+        }
+        Assert.True(worst < 2e-2, $"{cell}: bf16 outputs drift {worst} from float32");
+        Assert.True(worst > 0, "bf16 weights must actually be in use");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 200; t++) half.Step(x.AsSpan(0, S * I), y16);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

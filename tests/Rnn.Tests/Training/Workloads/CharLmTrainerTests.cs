@@ -1,0 +1,116 @@
+using Rnn.Runtime.IO;
+using Rnn.Training.Checkpoints;
+using Rnn.Training.Parameters;
+using Rnn.Training.Workloads;
+using Rnn.Tests.TestSupport;
+
+namespace Rnn.Tests.Training.Workloads;
+
+public class CharLmTrainerTests
+{
+    private static readonly CharLmSettings Small = new()
+    {
+        Hidden = 16, Layers = 2, Embed = 8, SeqLength = 8, Batch = 4, Shards = 2, Threads = 2, LearningRate = 1e-2,
+        Dropout = 0.1f, ValidationFraction = 0.2, EvalEvery = 7, Seed = 9,
+    };
+
+    private static string WriteText(TempDirectory tmp, string text, string name = "text.txt")
+    {
+        string path = tmp.File(name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [Fact]
+    public void TrainingReducesTheValidationLoss()
+    {
+        using var tmp = new TempDirectory();
+        string text = WriteText(tmp, WorkloadFixtures.GrammarText(400));
+        var settings = Small with { Hidden = 32, Layers = 1, Dropout = 0, SeqLength = 16, Batch = 8, Steps = 150, EvalEvery = 150, ValidationFraction = 0.1 };
+        using CharLmTrainer trainer = CharLmTrainer.Create(text, settings);
+        double before = trainer.Evaluate();
+        CharLmSummary summary = trainer.Train(tmp.File("model.safetensors"));
+        Assert.Equal(150, summary.Steps);
+        Assert.True(before > 2.5, $"an untrained model should be near ln(V) = {Math.Log(trainer.Corpus.Vocabulary.Count):F2}, got {before:F3}");
+        Assert.True(summary.ValidationLoss < before - 1.0, $"validation loss went from {before:F3} to {summary.ValidationLoss:F3}");
+        Assert.True(summary.CharsPerSecond > 0);
+
+        Checkpoint.Loaded saved = Checkpoint.Load(tmp.File("model.safetensors"), CharLmTrainer.Workload);
+        Assert.Equal(150, saved.Run.Step);
+        Assert.Equal((float)summary.ValidationLoss, saved.Run.ValidationLoss);
+        Assert.Equal(trainer.Corpus.Vocabulary.ToMetadataString(), saved.Run.Extra[CharLmTrainer.VocabularyKey]);
+    }
+
+    [Fact]
+    public void ResumingTwiceGivesTheWeightsOfAnUninterruptedRun()
+    {
+        // 600 chars, 20% validation: 14 chunks per epoch, so the run crosses an epoch boundary and the second resume
+        // starts exactly on one (step 14).
+        using var tmp = new TempDirectory();
+        string text = WriteText(tmp, WorkloadFixtures.GrammarText(200)[..600]);
+        float[] uninterrupted;
+        using (CharLmTrainer straight = CharLmTrainer.Create(text, Small with { Steps = 21 }))
+        {
+            Assert.Equal(14, straight.BatchesPerEpoch);
+            straight.Train(tmp.File("straight.safetensors"));
+            uninterrupted = Values(straight.Model.Parameters);
+        }
+
+        string path = tmp.File("resumed.safetensors");
+        using (CharLmTrainer first = CharLmTrainer.Create(text, Small with { Steps = 7 })) first.Train(path);
+        using (CharLmTrainer second = CharLmTrainer.Resume(path, text, steps: 14, epochs: null, threads: 1))
+        {
+            Assert.Equal(7, second.Step);
+            second.Train(path);
+        }
+        using (CharLmTrainer third = CharLmTrainer.Resume(path, text, steps: 21, epochs: null, threads: 2))
+        {
+            Assert.Equal(1, third.State.Epoch);
+            Assert.Equal(0, third.State.DataPosition);
+            CharLmSummary summary = third.Train(path);
+            Assert.Equal(21, summary.Steps);
+            Assert.Equal(uninterrupted, Values(third.Model.Parameters));
+        }
+        Assert.Equal(uninterrupted, Values(Checkpoint.Load(path).Model.Parameters));
+    }
+
+    [Fact]
+    public void ResumeRefusesAnotherText()
+    {
+        using var tmp = new TempDirectory();
+        string text = WriteText(tmp, WorkloadFixtures.GrammarText(200)[..600]);
+        string other = WriteText(tmp, WorkloadFixtures.GrammarText(200, seed: 4)[..600], "other.txt");
+        string path = tmp.File("model.safetensors");
+        using (CharLmTrainer first = CharLmTrainer.Create(text, Small with { Steps = 7 })) first.Train(path);
+        var e = Assert.ThrowsAny<Exception>(() => CharLmTrainer.Resume(path, other, 14, null, 1));
+        Assert.True(e is ArgumentException or RnnFormatException, e.ToString());
+        Assert.Contains("other.txt", e.Message);
+    }
+
+    [Fact]
+    public void BadSettingsNameTheOption()
+    {
+        Assert.Contains("--seq", Assert.Throws<ArgumentException>(() => (Small with { SeqLength = 0 }).Validate()).Message);
+        Assert.Contains("--shards", Assert.Throws<ArgumentException>(() => (Small with { Batch = 6, Shards = 4 }).Validate()).Message);
+        Assert.Contains("--val-fraction", Assert.Throws<ArgumentException>(() => (Small with { ValidationFraction = 1 }).Validate()).Message);
+        Assert.Contains("--val-fraction", Assert.Throws<ArgumentException>(() => (Small with { ValidationFraction = 0 }).Validate()).Message);
+        Assert.Contains("--cell", Assert.Throws<ArgumentException>(() => (Small with { Cell = "transformer" }).Validate()).Message);
+        Assert.Contains("not both", Assert.Throws<ArgumentException>(() => (Small with { Steps = 3, Epochs = 1 }).Validate()).Message);
+    }
+
+    [Fact]
+    public void AValidationSplitTooShortForOneChunkIsReported()
+    {
+        using var tmp = new TempDirectory();
+        string text = WriteText(tmp, WorkloadFixtures.GrammarText(200)[..600]);
+        var e = Assert.Throws<ArgumentException>(() => CharLmTrainer.Create(text, Small with { ValidationFraction = 0.02 }));
+        Assert.Contains("validation split", e.Message);
+    }
+
+    internal static float[] Values(ParameterSet parameters)
+    {
+        var all = new List<float>();
+        foreach (Parameter p in parameters) all.AddRange(p.Value);
+        return [.. all];
+    }
+}
