@@ -29,7 +29,8 @@ public sealed class CharLmTrainer : IDisposable
     private readonly CharBatcher _train, _validation;
     private readonly int[] _ids, _targets;
     private readonly string _fingerprint;
-    private RunState _run;
+    private RunState _run; // as of the last checkpoint (or the one resumed from), apart from _step
+    private long _step;
 
     public CharLmSettings Settings { get; }
     public CharCorpus Corpus { get; }
@@ -38,7 +39,7 @@ public sealed class CharLmTrainer : IDisposable
     /// <summary>Steps the run ends at (counted from its start).</summary>
     public long TotalSteps { get; }
 
-    public long Step => _run.Step;
+    public long Step => _step;
     public int BatchesPerEpoch => _train.BatchesPerEpoch;
     public int ValidationChunks => Settings.EvalChunks == 0 ? _validation.BatchesPerEpoch : Math.Min(Settings.EvalChunks, _validation.BatchesPerEpoch);
     public RunState State => _run;
@@ -57,6 +58,7 @@ public sealed class CharLmTrainer : IDisposable
         _fingerprint = Fingerprint(corpus);
         _trainer = new ShardedTrainer(model, adam, settings.SeqLength, settings.Batch, settings.Shards, settings.Threads, settings.Clip);
         _run = run;
+        _step = run.Step;
     }
 
     /// <summary>A new run on the UTF-8 text at <paramref name="textPath"/>; the vocabulary is the text's characters.</summary>
@@ -148,12 +150,12 @@ public sealed class CharLmTrainer : IDisposable
         int windowCount = 0;
         int T = Settings.SeqLength;
         long charsPerStep = (long)T * Settings.Batch;
-        while (_run.Step < TotalSteps)
+        while (_step < TotalSteps)
         {
             long start = Stopwatch.GetTimestamp();
             CharBatchInfo info = _train.Next(_ids, _targets);
             if (info.ResetState) _trainer.ResetState();
-            StepResult result = _trainer.TrainLanguageModel(_ids, _targets, T, DropoutSeed(_run.Seed, _run.Step));
+            StepResult result = _trainer.TrainLanguageModel(_ids, _targets, T, DropoutSeed(_run.Seed, _step));
             trainTicks += Stopwatch.GetTimestamp() - start;
             sessionSteps++;
             if (double.IsFinite(result.Loss))
@@ -161,12 +163,11 @@ public sealed class CharLmTrainer : IDisposable
                 windowLoss += result.Loss;
                 windowCount++;
             }
-            long step = _run.Step + 1;
+            long step = ++_step;
             double seconds = secondsBefore + clock.Elapsed.TotalSeconds;
             double throughput = sessionSteps * charsPerStep / Math.Max(1e-9, Stopwatch.GetElapsedTime(0, trainTicks).TotalSeconds);
             double eta = (TotalSteps - step) * clock.Elapsed.TotalSeconds / sessionSteps;
             double trainLoss = windowCount > 0 ? windowLoss / windowCount : double.NaN;
-            _run = _run with { Step = step, Epoch = _train.Epoch, DataPosition = _train.Chunk, TrainLoss = (float)trainLoss, Seconds = seconds };
             var progress = new TrainingProgress(step, TotalSteps, _train.Epoch, trainLoss, _run.ValidationLoss, seconds, throughput, eta);
             bool evaluate = step % Settings.EvalEvery == 0 || step == TotalSteps;
             if (!evaluate) observer?.OnStep(progress); // an evaluation step is reported once, with its validation loss
@@ -174,8 +175,10 @@ public sealed class CharLmTrainer : IDisposable
             {
                 double validation = Evaluate();
                 float best = float.IsNaN(_run.BestValidationLoss) ? (float)validation : Math.Min(_run.BestValidationLoss, (float)validation);
+                // RunState is a record (a class): built here, not per step, so that a training step allocates nothing.
                 _run = _run with
                 {
+                    Step = step, Epoch = _train.Epoch, DataPosition = _train.Chunk, TrainLoss = (float)trainLoss,
                     ValidationLoss = (float)validation, BestValidationLoss = best, Seconds = secondsBefore + clock.Elapsed.TotalSeconds,
                     LearningRate = _adam.LearningRate,
                 };

@@ -107,6 +107,29 @@ public class CharLmTrainerTests
         Assert.Contains("validation split", e.Message);
     }
 
+    [Fact]
+    public void ATrainingStepAllocatesNothingOnceWarm()
+    {
+        using var tmp = new TempDirectory();
+        string text = WriteText(tmp, WorkloadFixtures.GrammarText(400));
+        var settings = Small with { Steps = 40, EvalEvery = 40, ValidationFraction = 0.1 };
+        using CharLmTrainer trainer = CharLmTrainer.Create(text, settings);
+        var observer = new AllocationProbe(40);
+        trainer.Train(tmp.File("model.safetensors"), observer);
+        // Steps 10..39 are plain training steps (no evaluation, no checkpoint) on the observer's thread.
+        Assert.True(observer.BytesAt[10] > 0 && observer.BytesAt[39] > 0, "the observer saw every step");
+        Assert.Equal(0, observer.BytesAt[39] - observer.BytesAt[10]);
+    }
+
+    private sealed class AllocationProbe(int steps) : ITrainingObserver
+    {
+        public readonly long[] BytesAt = new long[steps + 1];
+
+        public void OnStep(in TrainingProgress progress) => BytesAt[progress.Step] = GC.GetAllocatedBytesForCurrentThread();
+
+        public void OnEvaluation(in TrainingProgress progress) { }
+    }
+
     internal static float[] Values(ParameterSet parameters)
     {
         var all = new List<float>();
