@@ -6,6 +6,7 @@ using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Training.Workloads;
 
+[Collection(AllocationCollection.Name)]
 public class CharLmTrainerTests
 {
     private static readonly CharLmSettings Small = new()

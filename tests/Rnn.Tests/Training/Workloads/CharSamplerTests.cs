@@ -1,8 +1,10 @@
+using Rnn.Tests.TestSupport;
 using Rnn.Training.Models;
 using Rnn.Training.Workloads;
 
 namespace Rnn.Tests.Training.Workloads;
 
+[Collection(AllocationCollection.Name)]
 public class CharSamplerTests
 {
     private static readonly SequenceModelConfig Config = new()
