@@ -52,8 +52,8 @@ internal static class GradCommand
             throw new RnnFormatException($"{inputPath}: x has shape {PyTorchStateDict.Show(x.Shape)}, expected (seq, batch, {arch.InputSize}).", inputPath);
         int T = x.Shape[0], B = x.Shape[1], LD = arch.NumLayers * arch.Directions, H = arch.HiddenSize;
         int[] stateShape = [LD, B, H], yShape = [T, B, arch.Directions * H];
-        float[] h0 = Optional(h0Path, "h0", stateShape), c0 = Optional(c0Path, "c0", stateShape);
-        float[] dyData = Optional(dyPath, "dy", yShape), dhnData = Optional(dhnPath, "dhn", stateShape), dcnData = Optional(dcnPath, "dcn", stateShape);
+        float[] h0 = Options.ReadNpyOrEmpty(h0Path, "h0", stateShape), c0 = Options.ReadNpyOrEmpty(c0Path, "c0", stateShape);
+        float[] dyData = Options.ReadNpyOrEmpty(dyPath, "dy", yShape), dhnData = Options.ReadNpyOrEmpty(dhnPath, "dhn", stateShape), dcnData = Options.ReadNpyOrEmpty(dcnPath, "dcn", stateShape);
 
         using var trainer = new RecurrentStackTrainer(arch, T, B, KernelPaths.Default);
         trainer.LoadFrom(file);
@@ -72,14 +72,5 @@ internal static class GradCommand
         grads.Save(Path.Combine(outDir, "grads.safetensors"));
         Console.Error.WriteLine($"wrote d_x.npy, d_h0.npy{(lstm ? ", d_c0.npy" : "")} and grads.safetensors ({trainer.Parameters.Count} tensors) to {outDir}");
         return CommandLine.Ok;
-    }
-
-    private static float[] Optional(string? path, string name, int[] expected)
-    {
-        if (path is null) return [];
-        NpyArray a = Npy.Read(path);
-        if (!a.Shape.AsSpan().SequenceEqual(expected))
-            throw new RnnFormatException($"{path}: {name} has shape {PyTorchStateDict.Show(a.Shape)}, expected {PyTorchStateDict.Show(expected)}.", path);
-        return a.Data;
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rnn.Runtime;
+using Rnn.Runtime.IO;
 
 namespace Rnn.Cli.Commands;
 
@@ -23,6 +24,20 @@ internal static class Options
     public static void RequirePositive(int value, string option)
     {
         if (value <= 0) throw new UsageException($"{option} must be a positive number, got {value}.");
+    }
+
+    /// <summary>
+    /// Reads an optional .npy tensor that must have exactly <paramref name="expected"/> shape; no path gives an empty
+    /// array. The error names the file, the tensor, both shapes and, if given, what the dimensions mean.
+    /// </summary>
+    public static float[] ReadNpyOrEmpty(string? path, string name, int[] expected, string? meaning = null)
+    {
+        if (path is null) return [];
+        NpyArray a = Npy.Read(path);
+        if (!a.Shape.AsSpan().SequenceEqual(expected))
+            throw new RnnFormatException(
+                $"{path}: {name} has shape {PyTorchStateDict.Show(a.Shape)}, expected {PyTorchStateDict.Show(expected)}{(meaning is null ? "" : $" ({meaning})")}.", path);
+        return a.Data;
     }
 
     public static Option<int> Int(string name, string description, int defaultValue) =>

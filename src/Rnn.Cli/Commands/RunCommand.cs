@@ -7,6 +7,8 @@ namespace Rnn.Cli.Commands;
 /// <summary>`rnn run`: a PyTorch recurrent model on a tensor, shapes as PyTorch's (x: seq, batch, input).</summary>
 internal static class RunCommand
 {
+    private const string StateMeaning = "layers*directions, batch, hidden";
+
     public static Command Create()
     {
         var weights = new Option<string>("--weights") { Description = "PyTorch state_dict of nn.RNN/LSTM/GRU as safetensors", Required = true };
@@ -50,8 +52,8 @@ internal static class RunCommand
         if (x.Shape[2] != model.InputSize)
             throw new RnnFormatException($"{inputPath}: x has input feature size {x.Shape[2]} (shape {PyTorchStateDict.Show(x.Shape)}), but the model in {weightsPath} expects {model.InputSize}.", inputPath);
         int[] stateShape = [model.NumLayers * model.Directions, batch, model.HiddenSize];
-        float[] h0 = h0Path is null ? [] : ReadState(h0Path, "h0", stateShape);
-        float[] c0 = c0Path is null ? [] : ReadState(c0Path, "c0", stateShape);
+        float[] h0 = Options.ReadNpyOrEmpty(h0Path, "h0", stateShape, StateMeaning);
+        float[] c0 = Options.ReadNpyOrEmpty(c0Path, "c0", stateShape, StateMeaning);
         int[] lengths = lengthsText is null ? [] : ParseLengths(lengthsText, batch, seq);
 
         float[] y = new float[seq * batch * model.OutputSize];
@@ -68,14 +70,6 @@ internal static class RunCommand
             $"{model.NumLayers}-layer {(model.Bidirectional ? "bidirectional " : "")}{model.Cell.ToName()} (input {model.InputSize}, hidden {model.HiddenSize}): " +
             $"wrote {outputPath} {PyTorchStateDict.Show(yShape)}");
         return CommandLine.Ok;
-    }
-
-    private static float[] ReadState(string path, string name, int[] expected)
-    {
-        NpyArray a = Npy.Read(path);
-        if (!a.Shape.AsSpan().SequenceEqual(expected))
-            throw new RnnFormatException($"{path}: {name} has shape {PyTorchStateDict.Show(a.Shape)}, expected {PyTorchStateDict.Show(expected)} (layers*directions, batch, hidden).", path);
-        return a.Data;
     }
 
     private static int[] ParseLengths(string text, int batch, int seq)
