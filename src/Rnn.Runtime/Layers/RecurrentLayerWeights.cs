@@ -42,14 +42,8 @@ public sealed class RecurrentLayerWeights : IDisposable
             {
                 if (_stepWeights is null)
                 {
-                    int rows = Cell.GateCount() * HiddenSize, k = InputSize + HiddenSize;
-                    var combined = new float[rows * k];
-                    for (int n = 0; n < rows; n++)
-                    {
-                        for (int j = 0; j < InputSize; j++) combined[n * k + j] = InputWeights[j, n];
-                        for (int j = 0; j < HiddenSize; j++) combined[n * k + InputSize + j] = RecurrentWeights[j, n];
-                    }
-                    _stepWeights = PackedMatrix.FromWeight(combined, rows, k);
+                    int rows = Cell.GateCount() * HiddenSize;
+                    _stepWeights = PackedMatrix.FromWeight(Unpacked(StepOperand), rows, InputSize + HiddenSize);
                 }
                 return _stepWeights;
             }
@@ -62,9 +56,30 @@ public sealed class RecurrentLayerWeights : IDisposable
     /// bfloat16 copies for streams that ask for <see cref="WeightPrecision.BFloat16"/>: [W_ih | W_hh]ᵀ for LSTM and
     /// Elman, W_ihᵀ and W_hhᵀ apart for GRU. Made on first use.
     /// </summary>
-    internal PackedMatrixBf16 StepWeightsBf16 => Bf16(ref _stepBf16, 0);
-    internal PackedMatrixBf16 InputWeightsBf16 => Bf16(ref _inputBf16, 1);
-    internal PackedMatrixBf16 RecurrentWeightsBf16 => Bf16(ref _recurrentBf16, 2);
+    internal PackedMatrixBf16 StepWeightsBf16 => Bf16(ref _stepBf16, StepOperand);
+    internal PackedMatrixBf16 InputWeightsBf16 => Bf16(ref _inputBf16, InputOperand);
+    internal PackedMatrixBf16 RecurrentWeightsBf16 => Bf16(ref _recurrentBf16, RecurrentOperand);
+
+    private const int StepOperand = 0, InputOperand = 1, RecurrentOperand = 2;
+
+    /// <summary>W_ih, W_hh or [W_ih | W_hh] back in PyTorch's row-major (G·H, K) layout, read from the packed copies.</summary>
+    private float[] Unpacked(int which)
+    {
+        int rows = Cell.GateCount() * HiddenSize;
+        int k = which switch { StepOperand => InputSize + HiddenSize, InputOperand => InputSize, _ => HiddenSize };
+        var w = new float[rows * k];
+        for (int n = 0; n < rows; n++)
+        {
+            if (which != RecurrentOperand)
+                for (int j = 0; j < InputSize; j++) w[n * k + j] = InputWeights[j, n];
+            if (which != InputOperand)
+            {
+                int offset = which == StepOperand ? InputSize : 0;
+                for (int j = 0; j < HiddenSize; j++) w[n * k + offset + j] = RecurrentWeights[j, n];
+            }
+        }
+        return w;
+    }
 
     private PackedMatrixBf16 Bf16(ref PackedMatrixBf16? field, int which)
     {
@@ -73,19 +88,8 @@ public sealed class RecurrentLayerWeights : IDisposable
         {
             if (field is null)
             {
-                int rows = Cell.GateCount() * HiddenSize;
-                int k = which switch { 0 => InputSize + HiddenSize, 1 => InputSize, _ => HiddenSize };
-                var w = new float[rows * k];
-                for (int n = 0; n < rows; n++)
-                {
-                    if (which != 2) for (int j = 0; j < InputSize; j++) w[n * k + j] = InputWeights[j, n];
-                    if (which != 1)
-                    {
-                        int offset = which == 0 ? InputSize : 0;
-                        for (int j = 0; j < HiddenSize; j++) w[n * k + offset + j] = RecurrentWeights[j, n];
-                    }
-                }
-                field = new PackedMatrixBf16(w, rows, k);
+                int k = which switch { StepOperand => InputSize + HiddenSize, InputOperand => InputSize, _ => HiddenSize };
+                field = new PackedMatrixBf16(Unpacked(which), Cell.GateCount() * HiddenSize, k);
             }
             return field;
         }
