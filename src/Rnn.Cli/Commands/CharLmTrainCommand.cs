@@ -23,6 +23,8 @@ internal static class CharLmTrainCommand
         var steps = new Option<long?>("--steps") { Description = "optimizer steps to train in total (default: one epoch)" };
         var epochs = new Option<int?>("--epochs") { Description = "passes over the training text (instead of --steps)" };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 2e-3 };
+        var schedule = new Option<string>("--lr-schedule") { Description = "cosine (anneal to --lr-min over the run) | constant", DefaultValueFactory = _ => "cosine" };
+        var lrMin = new Option<double?>("--lr-min") { Description = "learning rate the cosine schedule ends at (default: --lr / 20)" };
         var clip = new Option<float>("--clip") { Description = "clip the global gradient norm to this (0: off)", DefaultValueFactory = _ => 5f };
         var dropout = new Option<float>("--dropout") { Description = "dropout between layers and before the output layer", DefaultValueFactory = _ => 0f };
         var valFraction = new Option<double>("--val-fraction") { Description = "tail of the text held out for validation, in (0, 1)", DefaultValueFactory = _ => 0.05 };
@@ -36,7 +38,7 @@ internal static class CharLmTrainCommand
         var resume = new Option<string?>("--resume") { Description = "continue the run saved in this checkpoint (same --text); its settings win" };
         var command = new Command("train", "Train a character-level language model with truncated BPTT and Adam.")
         {
-            text, cell, hidden, layers, embed, seq, batch, steps, epochs, lr, clip, dropout, valFraction, threads, shards, seed,
+            text, cell, hidden, layers, embed, seq, batch, steps, epochs, lr, schedule, lrMin, clip, dropout, valFraction, threads, shards, seed,
             evalEvery, evalChunks, json, output, resume,
         };
         command.SetAction(r => CommandLine.Guard(() =>
@@ -45,7 +47,7 @@ internal static class CharLmTrainCommand
             {
                 Cell = r.GetValue(cell)!, Hidden = r.GetValue(hidden), Layers = r.GetValue(layers), Embed = r.GetValue(embed),
                 SeqLength = r.GetValue(seq), Batch = r.GetValue(batch), Steps = r.GetValue(steps), Epochs = r.GetValue(epochs),
-                LearningRate = r.GetValue(lr), Clip = r.GetValue(clip), Dropout = r.GetValue(dropout),
+                LearningRate = r.GetValue(lr), Schedule = r.GetValue(schedule)!, MinLearningRate = r.GetValue(lrMin), Clip = r.GetValue(clip), Dropout = r.GetValue(dropout),
                 ValidationFraction = r.GetValue(valFraction), Threads = r.GetValue(threads), Shards = r.GetValue(shards),
                 Seed = r.GetValue(seed), EvalEvery = r.GetValue(evalEvery), EvalChunks = r.GetValue(evalChunks),
             };
@@ -71,11 +73,23 @@ internal static class CharLmTrainCommand
             $"{(resumePath is null ? "training" : $"resuming at step {trainer.Step}:")} {c.NumLayers}x{c.HiddenSize} {c.Cell}, embed {c.EmbeddingSize}, " +
             $"vocabulary {c.VocabularySize}, {trainer.Corpus.Train.Length:N0} training / {trainer.Corpus.Validation.Length:N0} validation chars, " +
             $"seq {s.SeqLength} x batch {s.Batch} ({trainer.BatchesPerEpoch} steps/epoch), {trainer.TotalSteps} steps, " +
-            $"Adam lr {s.LearningRate:G4}, clip {s.Clip}, {s.Shards} shards on {s.Threads} threads");
+            $"Adam lr {s.LearningRate:G4}{(s.Schedule == "cosine" ? $" cosine to {s.EffectiveMinLearningRate:G4}" : "")}, clip {s.Clip}, {s.Shards} shards on {s.Threads} threads");
 
+        // Ctrl+C ends the step under way and writes a checkpoint that --resume continues exactly; a second one kills.
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = !stop.IsCancellationRequested;
+            stop.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
         var progress = new ProgressLine("chars");
-        CharLmSummary summary = trainer.Train(outPath, progress);
+        CharLmSummary summary;
+        try { summary = trainer.Train(outPath, progress, stop.Token); }
+        finally { Console.CancelKeyPress -= onCancel; }
         progress.Finish();
+        if (stop.IsCancellationRequested)
+            Console.Error.WriteLine($"stopped at step {summary.Steps} of {trainer.TotalSteps}; continue with --resume {outPath}");
         Console.Error.WriteLine($"wrote {outPath}: step {summary.Steps}, train loss {summary.TrainLoss:F4}, val loss {summary.ValidationLoss:F4} nats/char");
 
         TextWriter sampleOut = json ? Console.Error : Console.Out;

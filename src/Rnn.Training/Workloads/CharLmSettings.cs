@@ -21,7 +21,17 @@ public sealed record CharLmSettings
     /// <summary>Passes over the training split, when <see cref="Steps"/> is not given (default 1).</summary>
     public int? Epochs { get; init; }
 
+    /// <summary>The learning rate at step 0; the schedule takes it from there.</summary>
     public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>"cosine" (anneal to <see cref="MinLearningRate"/> over the run's steps, PyTorch's CosineAnnealingLR with
+    /// T_max = total steps) or "constant".</summary>
+    public string Schedule { get; init; } = "cosine";
+
+    /// <summary>Where the cosine schedule ends (PyTorch's eta_min); null: a twentieth of <see cref="LearningRate"/>.</summary>
+    public double? MinLearningRate { get; init; }
+
+    public double EffectiveMinLearningRate => MinLearningRate ?? LearningRate / 20;
     public float Clip { get; init; } = 5f;
     public float Dropout { get; init; }
     public double ValidationFraction { get; init; } = 0.05;
@@ -52,6 +62,9 @@ public sealed record CharLmSettings
         if (Steps is not null && Epochs is not null) throw new ArgumentException("give --steps or --epochs, not both.");
         if (Batch % Shards != 0) throw new ArgumentException($"--batch {Batch} must be divisible by --shards {Shards}.");
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be positive, got {LearningRate}.");
+        if (Schedule is not ("cosine" or "constant")) throw new ArgumentException($"--lr-schedule '{Schedule}' is not a schedule: expected cosine or constant.");
+        if (MinLearningRate is { } m && !(m >= 0 && m <= LearningRate))
+            throw new ArgumentException($"--lr-min must be in [0, --lr {LearningRate:G4}], got {m}.");
         if (!(Clip >= 0) || float.IsInfinity(Clip)) throw new ArgumentException($"--clip must be 0 (off) or positive, got {Clip}.");
         if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1), got {Dropout}.");
         if (!(ValidationFraction > 0 && ValidationFraction < 1))
@@ -70,7 +83,8 @@ public sealed record CharLmSettings
 
     // Keys under RunState.Extra.
     internal const string SeqKey = "seq", BatchKey = "batch", ShardsKey = "shards", ClipKey = "clip", EvalEveryKey = "eval_every",
-        EvalChunksKey = "eval_chunks", ValFractionKey = "val_fraction", StepsKey = "total_steps";
+        EvalChunksKey = "eval_chunks", ValFractionKey = "val_fraction", StepsKey = "total_steps",
+        BaseLearningRateKey = "lr_base", ScheduleKey = "lr_schedule", MinLearningRateKey = "lr_min";
 
     internal void WriteTo(Dictionary<string, string> extra, long totalSteps)
     {
@@ -82,6 +96,9 @@ public sealed record CharLmSettings
         extra[EvalChunksKey] = Str(EvalChunks);
         extra[ValFractionKey] = ValidationFraction.ToString("R", CultureInfo.InvariantCulture);
         extra[StepsKey] = totalSteps.ToString(CultureInfo.InvariantCulture);
+        extra[BaseLearningRateKey] = LearningRate.ToString("R", CultureInfo.InvariantCulture);
+        extra[ScheduleKey] = Schedule;
+        extra[MinLearningRateKey] = EffectiveMinLearningRate.ToString("R", CultureInfo.InvariantCulture);
     }
 
     private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);

@@ -5,6 +5,7 @@ using Rnn.Training.Checkpoints;
 using Rnn.Training.Data;
 using Rnn.Training.Models;
 using Rnn.Training.Optimizers;
+using Rnn.Training.Schedules;
 
 namespace Rnn.Training.Workloads;
 
@@ -29,6 +30,7 @@ public sealed class CharLmTrainer : IDisposable
     private readonly CharBatcher _train, _validation;
     private readonly int[] _ids, _targets;
     private readonly string _fingerprint;
+    private readonly LearningRateSchedule? _schedule; // null: constant
     private RunState _run; // as of the last checkpoint (or the one resumed from), apart from _step
     private long _step;
 
@@ -57,6 +59,10 @@ public sealed class CharLmTrainer : IDisposable
         _targets = new int[_ids.Length];
         _fingerprint = Fingerprint(corpus);
         _trainer = new ShardedTrainer(model, adam, settings.SeqLength, settings.Batch, settings.Shards, settings.Threads, settings.Clip);
+        // Cosine over the whole run (char-rnn decays its rate too): the late low rate is worth ~0.03-0.05 nats/char.
+        _schedule = settings.Schedule == "cosine" && TotalSteps <= int.MaxValue
+            ? new CosineAnnealingLR(settings.LearningRate, (int)Math.Max(1, TotalSteps), settings.EffectiveMinLearningRate)
+            : null;
         _run = run;
         _step = run.Step;
     }
@@ -92,10 +98,15 @@ public sealed class CharLmTrainer : IDisposable
         Checkpoint.Loaded loaded = Checkpoint.Load(checkpointPath, Workload);
         RunState run = loaded.Run;
         SequenceModelConfig config = loaded.Model.Config;
+        // Runs saved before schedules existed have no base rate: they ran at a constant one.
+        bool scheduled = run.Extra.ContainsKey(CharLmSettings.ScheduleKey);
         var settings = new CharLmSettings
         {
             Cell = config.Cell, Hidden = config.HiddenSize, Layers = config.NumLayers, Embed = config.EmbeddingSize,
-            Dropout = config.Dropout, LearningRate = run.LearningRate, Seed = run.Seed, Threads = threads,
+            Dropout = config.Dropout, Seed = run.Seed, Threads = threads,
+            LearningRate = scheduled ? ExtraDouble(run, CharLmSettings.BaseLearningRateKey, checkpointPath) : run.LearningRate,
+            Schedule = scheduled ? Extra(run, CharLmSettings.ScheduleKey, checkpointPath) : "constant",
+            MinLearningRate = scheduled ? ExtraDouble(run, CharLmSettings.MinLearningRateKey, checkpointPath) : null,
             SeqLength = ExtraInt(run, CharLmSettings.SeqKey, checkpointPath), Batch = ExtraInt(run, CharLmSettings.BatchKey, checkpointPath),
             Shards = ExtraInt(run, CharLmSettings.ShardsKey, checkpointPath), EvalEvery = ExtraInt(run, CharLmSettings.EvalEveryKey, checkpointPath),
             EvalChunks = ExtraInt(run, CharLmSettings.EvalChunksKey, checkpointPath),
@@ -139,8 +150,12 @@ public sealed class CharLmTrainer : IDisposable
         return trainer;
     }
 
-    /// <summary>Trains up to <see cref="TotalSteps"/>, validating and checkpointing to <paramref name="outPath"/> as it goes.</summary>
-    public CharLmSummary Train(string outPath, ITrainingObserver? observer = null)
+    /// <summary>
+    /// Trains up to <see cref="TotalSteps"/>, validating and checkpointing to <paramref name="outPath"/> as it goes.
+    /// When <paramref name="cancellation"/> fires, the step under way finishes, a checkpoint of that step is written
+    /// and the run returns early; <see cref="Resume"/> continues it exactly.
+    /// </summary>
+    public CharLmSummary Train(string outPath, ITrainingObserver? observer = null, CancellationToken cancellation = default)
     {
         var clock = Stopwatch.StartNew();
         double secondsBefore = _run.Seconds;
@@ -153,6 +168,7 @@ public sealed class CharLmTrainer : IDisposable
         while (_step < TotalSteps)
         {
             long start = Stopwatch.GetTimestamp();
+            if (_schedule is not null) _schedule.Apply(_adam, (int)_step);
             CharBatchInfo info = _train.Next(_ids, _targets);
             if (info.ResetState) _trainer.ResetState();
             StepResult result = _trainer.TrainLanguageModel(_ids, _targets, T, DropoutSeed(_run.Seed, _step));
@@ -187,6 +203,16 @@ public sealed class CharLmTrainer : IDisposable
                 windowLoss = 0;
                 windowCount = 0;
             }
+            else if (cancellation.IsCancellationRequested)
+            {
+                _run = _run with
+                {
+                    Step = step, Epoch = _train.Epoch, DataPosition = _train.Chunk, TrainLoss = (float)trainLoss,
+                    Seconds = secondsBefore + clock.Elapsed.TotalSeconds, LearningRate = _adam.LearningRate,
+                };
+                Checkpoint.Save(outPath, Workload, Model, _adam, _run, _trainer.ExportCarriedState());
+            }
+            if (cancellation.IsCancellationRequested) break;
         }
         if (sessionSteps == 0 && !File.Exists(outPath))
             Checkpoint.Save(outPath, Workload, Model, _adam, _run, _trainer.ExportCarriedState());

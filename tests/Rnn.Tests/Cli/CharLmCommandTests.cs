@@ -75,9 +75,10 @@ public class CharLmCommandTests
         string text = tmp.File("text.txt");
         File.WriteAllText(text, WorkloadFixtures.GrammarText(120));
         string straight = tmp.File("straight.safetensors"), resumed = tmp.File("resumed.safetensors");
-        var full = CliRunner.Run(TinyRun(text, straight, "--steps", "16", "--eval-every", "8", "--dropout", "0.1", "--threads", "1"));
+        // The end moves on resume, so the rate is held constant (a cosine schedule spans the run's total steps).
+        var full = CliRunner.Run(TinyRun(text, straight, "--steps", "16", "--eval-every", "8", "--dropout", "0.1", "--threads", "1", "--lr-schedule", "constant"));
         Assert.True(full.ExitCode == 0, full.StdErr);
-        var half = CliRunner.Run(TinyRun(text, resumed, "--steps", "8", "--eval-every", "8", "--dropout", "0.1"));
+        var half = CliRunner.Run(TinyRun(text, resumed, "--steps", "8", "--eval-every", "8", "--dropout", "0.1", "--lr-schedule", "constant"));
         Assert.True(half.ExitCode == 0, half.StdErr);
         var rest = CliRunner.Run("charlm", "train", "--text", text, "--resume", resumed, "--steps", "16", "--out", resumed);
         Assert.True(rest.ExitCode == 0, rest.StdErr);
@@ -104,6 +105,8 @@ public class CharLmCommandTests
         AssertFails(TinyRun(text, output, "--val-fraction", "1.5"), "--val-fraction");
         AssertFails(TinyRun(text, output, "--cell", "transformer"), "--cell");
         AssertFails(TinyRun(text, output, "--steps", "5", "--epochs", "1"), "not both");
+        AssertFails(TinyRun(text, output, "--lr-schedule", "step"), "--lr-schedule");
+        AssertFails(TinyRun(text, output, "--lr", "1e-3", "--lr-min", "1e-2"), "--lr-min");
         AssertFails(["charlm", "sample", "--model", corrupt], "corrupt.safetensors");
         AssertFails(["charlm", "sample", "--model", tmp.File("none.safetensors")], "none.safetensors");
         Assert.False(File.Exists(output), "a failed run must not write its --out file");

@@ -12,7 +12,7 @@ public class CharLmTrainerTests
     private static readonly CharLmSettings Small = new()
     {
         Hidden = 16, Layers = 2, Embed = 8, SeqLength = 8, Batch = 4, Shards = 2, Threads = 2, LearningRate = 1e-2,
-        Dropout = 0.1f, ValidationFraction = 0.2, EvalEvery = 7, Seed = 9,
+        Dropout = 0.1f, ValidationFraction = 0.2, EvalEvery = 7, Seed = 9, Schedule = "constant",
     };
 
     private static string WriteText(TempDirectory tmp, string text, string name = "text.txt")
@@ -43,10 +43,55 @@ public class CharLmTrainerTests
     }
 
     [Fact]
+    public void AStoppedCosineRunResumesToTheWeightsOfAnUninterruptedOne()
+    {
+        using var tmp = new TempDirectory();
+        string text = WriteText(tmp, WorkloadFixtures.GrammarText(200)[..600]);
+        var settings = Small with { Steps = 20, Schedule = "cosine", MinLearningRate = 1e-3 };
+        float[] uninterrupted;
+        double finalRate;
+        using (CharLmTrainer straight = CharLmTrainer.Create(text, settings))
+        {
+            straight.Train(tmp.File("straight.safetensors"));
+            uninterrupted = Values(straight.Model.Parameters);
+            finalRate = straight.State.LearningRate;
+        }
+        // The rate in force at the last step (19 of T_max 20) is near eta_min: the schedule really ran.
+        Assert.Equal(1e-3 + (1e-2 - 1e-3) * (1 + Math.Cos(Math.PI * 19 / 20)) / 2, finalRate, 12);
+
+        string path = tmp.File("stopped.safetensors");
+        using var stop = new CancellationTokenSource();
+        using (CharLmTrainer first = CharLmTrainer.Create(text, settings))
+        {
+            // Step 9 is not an evaluation step (every 7), so this checks the checkpoint written on cancellation.
+            CharLmSummary stopped = first.Train(path, new StopAt(9, stop), stop.Token);
+            Assert.Equal(9, stopped.Steps);
+        }
+        using (CharLmTrainer second = CharLmTrainer.Resume(path, text, steps: null, epochs: null, threads: 1))
+        {
+            Assert.Equal(9, second.Step);
+            Assert.Equal(20, second.TotalSteps);
+            second.Train(path);
+            Assert.Equal(uninterrupted, Values(second.Model.Parameters));
+        }
+    }
+
+    private sealed class StopAt(long step, CancellationTokenSource source) : ITrainingObserver
+    {
+        public void OnStep(in TrainingProgress progress)
+        {
+            if (progress.Step == step) source.Cancel();
+        }
+
+        public void OnEvaluation(in TrainingProgress progress) => OnStep(progress);
+    }
+
+    [Fact]
     public void ResumingTwiceGivesTheWeightsOfAnUninterruptedRun()
     {
         // 600 chars, 20% validation: 14 chunks per epoch, so the run crosses an epoch boundary and the second resume
-        // starts exactly on one (step 14).
+        // starts exactly on one (step 14). Each resume moves the end of the run, so the rate is constant here (a
+        // cosine schedule spans the run's total steps).
         using var tmp = new TempDirectory();
         string text = WriteText(tmp, WorkloadFixtures.GrammarText(200)[..600]);
         float[] uninterrupted;
@@ -97,6 +142,8 @@ public class CharLmTrainerTests
         Assert.Contains("--val-fraction", Assert.Throws<ArgumentException>(() => (Small with { ValidationFraction = 0 }).Validate()).Message);
         Assert.Contains("--cell", Assert.Throws<ArgumentException>(() => (Small with { Cell = "transformer" }).Validate()).Message);
         Assert.Contains("not both", Assert.Throws<ArgumentException>(() => (Small with { Steps = 3, Epochs = 1 }).Validate()).Message);
+        Assert.Contains("--lr-schedule", Assert.Throws<ArgumentException>(() => (Small with { Schedule = "linear" }).Validate()).Message);
+        Assert.Contains("--lr-min", Assert.Throws<ArgumentException>(() => (Small with { MinLearningRate = 1 }).Validate()).Message);
     }
 
     [Fact]
