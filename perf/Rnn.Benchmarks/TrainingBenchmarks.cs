@@ -7,19 +7,25 @@ namespace Rnn.Benchmarks;
 
 /// <summary>
 /// One char-rnn training step (see <see cref="CharRnnWorkload"/>): 64 × 32 = 2,048 characters through forward,
-/// backward, clipping and Adam, one thread. Ours is the baseline (Ratio = peer / ours); chars/s = 2,048 / median.
+/// backward, clipping and Adam, on 1 and 2 threads (ours: that many data-parallel shards; libtorch: that many
+/// intra-op threads), in the tuned-malloc job and in a job with glibc's defaults. Ours is the baseline
+/// (Ratio = peer / ours); chars/s = 2,048 / median.
 /// </summary>
 [MemoryDiagnoser]
+[Config(typeof(TrainingConfig))]
 public class TrainingBenchmarks
 {
     private const int Chunks = 4;
     private ITrainingRunner _runner = null!;
 
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup(Target = nameof(Ours))]
-    public void SetupOurs() => _runner = new OurTrainingRunner(new CharRnnWorkload(Chunks));
+    public void SetupOurs() => _runner = new OurTrainingRunner(new CharRnnWorkload(Chunks), Threads);
 
     [GlobalSetup(Target = nameof(TorchSharp))]
-    public void SetupTorchSharp() => _runner = new TorchSharpTrainingRunner(new CharRnnWorkload(Chunks));
+    public void SetupTorchSharp() => _runner = new TorchSharpTrainingRunner(new CharRnnWorkload(Chunks), Threads);
 
     [GlobalCleanup]
     public void Cleanup() => _runner.Dispose();

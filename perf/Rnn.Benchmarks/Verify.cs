@@ -111,8 +111,8 @@ internal static class Verify
     {
         const double RelativeTolerance = 1e-4;
         var work = new CharRnnWorkload(chunks: 3);
-        using ITrainingRunner ours = new OurTrainingRunner(work);
-        using ITrainingRunner torch = new TorchSharpTrainingRunner(work);
+        using ITrainingRunner ours = new OurTrainingRunner(work, threads: 1);
+        using ITrainingRunner torch = new TorchSharpTrainingRunner(work, threads: 1);
         bool ok = true;
         for (int s = 0; s < steps; s++)
         {

@@ -15,30 +15,43 @@ namespace Rnn.Benchmarks.Infrastructure;
 /// </summary>
 internal static class BenchConfig
 {
-    public static IConfig Create()
+    public static IConfig Create() =>
+        DefaultConfig.Instance
+            .AddJob(ShortJob(tunedMalloc: true).AsDefault())
+            .AddColumn(StatisticColumn.Median, new GflopsColumn())
+            .WithOptions(ConfigOptions.DisableLogFile);
+
+    /// <summary>The suite's job; without <paramref name="tunedMalloc"/>, glibc's allocator runs as a user's process has
+    /// it (the training benchmarks measure both, since libtorch's step time depends on it by 3-7x).</summary>
+    public static Job ShortJob(bool tunedMalloc)
     {
         Job job = Job.Default
-            .WithId("Short")
+            .WithId(tunedMalloc ? "Short" : "DefaultMalloc")
             .WithToolchain(PatchedCsProjGenerator.CreateToolchain())
             .WithLaunchCount(1)
             .WithWarmupCount(4)
             .WithIterationCount(15)
-            .WithIterationTime(TimeInterval.FromMilliseconds(150))
-            .WithEnvironmentVariables(
-                new EnvironmentVariable("OMP_NUM_THREADS", "1"),
-                new EnvironmentVariable("MKL_NUM_THREADS", "1"),
-                // libtorch mallocs MB-sized buffers on every call. With glibc's defaults the heap top is trimmed and
-                // regrown each time (nn.LSTM, batch 64: ~1,650 page faults per call), and blocks over 32 MB (the
-                // largest mmap threshold glibc accepts) are mmapped and unmapped per call: in some processes the
-                // training step allocates a 41 MB block 3-4 times per step, ~13,000 faults, 72 -> 255 ms. A large
-                // top pad, no trimming and no mmap keep libtorch's memory in the heap. Ours and ONNX Runtime do not
-                // page-fault per call (measured: 0-4 faults), so this only helps the peer.
-                new EnvironmentVariable("MALLOC_TOP_PAD_", "268435456"),
-                new EnvironmentVariable("MALLOC_TRIM_THRESHOLD_", "1073741824"),
-                new EnvironmentVariable("MALLOC_MMAP_MAX_", "0"));
-        return DefaultConfig.Instance
-            .AddJob(job.AsDefault())
-            .AddColumn(StatisticColumn.Median, new GflopsColumn())
-            .WithOptions(ConfigOptions.DisableLogFile);
+            .WithIterationTime(TimeInterval.FromMilliseconds(150));
+        var threads = new[] { new EnvironmentVariable("OMP_NUM_THREADS", "1"), new EnvironmentVariable("MKL_NUM_THREADS", "1") };
+        if (!tunedMalloc) return job.WithEnvironmentVariables(threads);
+        return job.WithEnvironmentVariables(
+        [
+            .. threads,
+            // libtorch mallocs MB-sized buffers on every call. With glibc's defaults the heap top is trimmed and
+            // regrown each time (nn.LSTM, batch 64: ~1,650 page faults per call), and blocks over 32 MB (the
+            // largest mmap threshold glibc accepts) are mmapped and unmapped per call: in some processes the
+            // training step allocates a 41 MB block 3-4 times per step, ~13,000 faults, 72 -> 255 ms. A large
+            // top pad, no trimming and no mmap keep libtorch's memory in the heap. Ours and ONNX Runtime do not
+            // page-fault per call (measured: 0-4 faults), so this only helps the peer.
+            new EnvironmentVariable("MALLOC_TOP_PAD_", "268435456"),
+            new EnvironmentVariable("MALLOC_TRIM_THRESHOLD_", "1073741824"),
+            new EnvironmentVariable("MALLOC_MMAP_MAX_", "0"),
+        ]);
     }
+}
+
+/// <summary>The training benchmarks run in both jobs: libtorch as tuned above and as a user's process has it.</summary>
+internal sealed class TrainingConfig : ManualConfig
+{
+    public TrainingConfig() => AddJob(BenchConfig.ShortJob(tunedMalloc: false));
 }

@@ -4,20 +4,20 @@ using Rnn.Training.Optimizers;
 
 namespace Rnn.Benchmarks.Ours;
 
-/// <summary>Our char-rnn training step: <see cref="ShardedTrainer"/> with one shard on one thread, Adam, clipping.</summary>
+/// <summary>Our char-rnn training step: <see cref="ShardedTrainer"/> with one shard per thread, Adam, clipping.</summary>
 internal sealed class OurTrainingRunner : ITrainingRunner
 {
     private readonly CharRnnWorkload _work;
     private readonly ShardedTrainer _trainer;
     private int _next;
 
-    public OurTrainingRunner(CharRnnWorkload work)
+    public OurTrainingRunner(CharRnnWorkload work, int threads)
     {
         _work = work;
         SequenceModel model = SequenceModel.FromTensors(CharRnnWorkload.Config, work.InitialWeights);
         var adam = new Adam(model.Parameters, learningRate: CharRnnWorkload.LearningRate);
         _trainer = new ShardedTrainer(model, adam, CharRnnWorkload.Steps, CharRnnWorkload.Batch,
-            shards: 1, threads: 1, clipNorm: CharRnnWorkload.ClipNorm);
+            shards: threads, threads: threads, clipNorm: CharRnnWorkload.ClipNorm);
     }
 
     public double Step()

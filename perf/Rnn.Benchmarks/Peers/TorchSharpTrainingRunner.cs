@@ -6,7 +6,7 @@ namespace Rnn.Benchmarks.Peers;
 
 /// <summary>
 /// The same char-rnn step in PyTorch through TorchSharp, as a PyTorch user writes it: zero_grad, forward from the
-/// carried (detached) state, cross_entropy (mean), backward, clip_grad_norm_(5), Adam.step, one intra-op thread.
+/// carried (detached) state, cross_entropy (mean), backward, clip_grad_norm_(5), Adam.step, on the given number of intra-op threads.
 /// </summary>
 internal sealed class TorchSharpTrainingRunner : ITrainingRunner
 {
@@ -20,9 +20,10 @@ internal sealed class TorchSharpTrainingRunner : ITrainingRunner
     private Tensor _h, _c;
     private int _next;
 
-    public TorchSharpTrainingRunner(CharRnnWorkload work)
+    public TorchSharpTrainingRunner(CharRnnWorkload work, int threads)
     {
         TorchSharpSetup.ConfigureOnce();
+        torch.set_num_threads(threads);
         torch.set_grad_enabled(true);
         _work = work;
         const int V = CharRnnWorkload.Vocabulary, E = CharRnnWorkload.Embedding, H = CharRnnWorkload.Hidden;

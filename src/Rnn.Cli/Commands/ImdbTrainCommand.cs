@@ -19,7 +19,7 @@ internal static class ImdbTrainCommand
         var dropout = new Option<float>("--dropout") { Description = "LSTM input dropout (Keras dropout)", DefaultValueFactory = _ => 0.2f };
         var recurrentDropout = new Option<float>("--recurrent-dropout") { Description = "LSTM recurrent dropout (Keras recurrent_dropout)", DefaultValueFactory = _ => 0.2f };
         var batch = Options.Int("--batch", "reviews per step", 32);
-        var epochs = Options.Int("--epochs", "passes over the train split", 2);
+        var epochs = Options.Int("--epochs", "passes over the train split", 5);
         var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
         var clip = new Option<float>("--clip") { Description = "clip the global gradient norm (0: off)", DefaultValueFactory = _ => 0f };
         var threads = Options.Int("--threads", "worker threads (does not change the result)", Environment.ProcessorCount);

@@ -24,7 +24,7 @@ public sealed record ImdbSettings
     public float RecurrentDropout { get; init; } = 0.2f;
 
     public int Batch { get; init; } = 32;
-    public int Epochs { get; init; } = 2;
+    public int Epochs { get; init; } = 5;
     public double LearningRate { get; init; } = 1e-3;
 
     /// <summary>Global gradient-norm clip; 0 (the Keras example's choice) is off.</summary>
