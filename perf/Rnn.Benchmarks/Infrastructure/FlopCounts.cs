@@ -23,6 +23,8 @@ internal static class FlopCounts
                     * RnnWeights.StepFlops(CellType.Lstm, SequenceBenchmarks.Size, SequenceBenchmarks.Size);
             case nameof(KernelBenchmarks):
                 return 2.0 * (int)p[nameof(KernelBenchmarks.M)] * KernelBenchmarks.K * KernelBenchmarks.N;
+            case nameof(GemvLayoutBenchmarks):
+                return 2.0 * GemvLayoutBenchmarks.K * (int)p[nameof(GemvLayoutBenchmarks.N)];
             case nameof(TrainingBenchmarks):
                 return CharRnnWorkload.TrainingFlops;
             default:

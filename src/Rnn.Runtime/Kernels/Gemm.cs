@@ -9,7 +9,7 @@ namespace Rnn.Runtime.Kernels;
 /// Every path computes each element as one FMA chain over k ascending from zero, then adds the bias, then
 /// (with <c>accumulate</c>) adds that to C: the Scalar, Vector256 and Vector512 paths give identical bits, and
 /// a row gives the same bits whatever m it is computed in.
-/// m = 1 streams the panels 8 (Vector256: 4) at a time with no packing; m &gt; 1 packs A into a per-thread buffer
+/// m = 1 streams 8 panels (Vector256: 4) at a time with no packing; m &gt; 1 packs A into a per-thread buffer
 /// and runs an 8-row × 2-panel (Vector256: 6-row × 1-panel) register-blocked kernel. Thread-safe; warm calls
 /// allocate nothing.
 /// </summary>
@@ -57,7 +57,6 @@ public static unsafe class Gemm
     {
         int k = b.K;
         int panels = b.PanelCount;
-        nint panelStride = (nint)k * W;
         bool wide = path == KernelPath.Vector512;
 
         // The last panel may hold fewer than 16 real columns; its biases go through a zero-padded copy so the
@@ -71,17 +70,25 @@ public static unsafe class Gemm
 
         if (m == 1)
         {
-            // Batch-1 step: bandwidth bound, so several panels per pass and nothing to pack.
-            int group = wide ? GemmVector512.GemvPanels : GemmVector256.GemvPanels;
-            int limit = bias == null ? panels : fullPanels;
-            int p = 0;
-            while (p < limit)
+            // Batch-1 step: bandwidth bound, so 8 panels per pass (Vector256: 4; with the Groups layout one wide row
+            // per k) and nothing to pack.
+            int pass = wide ? GemmVector512.GemvPanels : GemmVector256.GemvPanels;
+            int run = b.PanelsPerRun;
+            nint panelStride = b.PanelStride;
+            for (int g0 = 0; g0 < panels; g0 += run)
             {
-                int g = Math.Min(group, limit - p);
-                Gemv(wide, g, a, b.Panel(p), panelStride, k, c + p * W, bias == null ? null : bias + p * W, accumulate);
-                p += g;
+                int groupEnd = Math.Min(panels, g0 + run);
+                nint rowStride = b.RowStride(g0);
+                for (int p = g0; p < groupEnd;)
+                {
+                    int g = Math.Min(pass, groupEnd - p);
+                    bool tail = bias != null && p + g > fullPanels;
+                    if (tail && p < fullPanels) g = fullPanels - p; // the full panels with the real biases first
+                    float* panelBias = bias == null ? null : p < fullPanels ? bias + p * W : tailBias;
+                    Gemv(wide, g, a, b.Panel(p), panelStride, rowStride, k, c + p * W, panelBias, accumulate);
+                    p += g;
+                }
             }
-            if (p < panels) Gemv(wide, 1, a, b.Panel(p), panelStride, k, c + p * W, tailBias, accumulate);
             return;
         }
 
@@ -98,22 +105,23 @@ public static unsafe class Gemm
                 int panelsHere = Math.Min(np, panels - p);
                 float* bias0 = bias == null ? null : p < fullPanels ? bias + p * W : tailBias;
                 float* bias1 = bias == null || panelsHere < 2 ? null : p + 1 < fullPanels ? bias + (p + 1) * W : tailBias;
+                nint rowStride = b.RowStride(p); // p and p + 1 share a run: runs start at even panels
                 for (int r0 = 0; r0 < rowsInBlock; r0 += mr)
                 {
                     int rows = Math.Min(mr, rowsInBlock - r0);
                     float* ap = packedA + (long)r0 * k;
                     float* cp = c + (long)(i0 + r0) * ldc + p * W;
-                    if (wide) GemmVector512.Kernel(rows, panelsHere, ap, b.Panel(p), panelStride, k, cp, ldc, bias0, bias1, false, accumulate);
-                    else GemmVector256.Kernel(rows, ap, b.Panel(p), k, cp, ldc, bias0, false, accumulate);
+                    if (wide) GemmVector512.Kernel(rows, panelsHere, ap, b.Panel(p), b.PanelStride, rowStride, k, cp, ldc, bias0, bias1, false, accumulate);
+                    else GemmVector256.Kernel(rows, ap, b.Panel(p), rowStride, k, cp, ldc, bias0, false, accumulate);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv(bool wide, int panels, float* x, float* b, nint panelStride, int k, float* c, float* bias, bool accumulate)
+    private static void Gemv(bool wide, int panels, float* x, float* b, nint panelStride, nint rowStride, int k, float* c, float* bias, bool accumulate)
     {
-        if (wide) GemmVector512.Gemv(panels, x, b, panelStride, k, c, bias, accumulate);
-        else GemmVector256.Gemv(panels, x, b, panelStride, k, c, bias, accumulate);
+        if (wide) GemmVector512.Gemv(panels, x, b, panelStride, rowStride, k, c, bias, accumulate);
+        else GemmVector256.Gemv(panels, x, b, panelStride, rowStride, k, c, bias, accumulate);
     }
 }

@@ -22,6 +22,7 @@ internal static unsafe class GemmScalar
             for (int p = 0; p < b.PanelCount; p++)
             {
                 float* panel = b.Panel(p);
+                int rowStride = b.RowStride(p);
                 int n0 = p * W;
                 int realColumns = Math.Min(W, b.N - n0);
                 for (int i = 0; i < m; i++)
@@ -29,7 +30,7 @@ internal static unsafe class GemmScalar
                     float* row = pa + (long)i * lda;
                     float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f, s8 = 0f, s9 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f, s14 = 0f, s15 = 0f;
                     float* w = panel;
-                    for (int kk = 0; kk < k; kk++, w += W)
+                    for (int kk = 0; kk < k; kk++, w += rowStride)
                     {
                         float av = row[kk];
                         s0 = MathF.FusedMultiplyAdd(av, w[0], s0);

@@ -27,7 +27,7 @@ internal static unsafe class GemmVector256
     /// b + j·panelStride; bias (optional) is read at bias + 16·j.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gemv<TPanels>(float* x, float* b, nint panelStride, int k, float* c, float* bias, bool addC)
+    public static void Gemv<TPanels>(float* x, float* b, nint panelStride, nint rowStride, int k, float* c, float* bias, bool addC)
         where TPanels : struct, IKernelCount
     {
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -36,8 +36,8 @@ internal static unsafe class GemmVector256
         float* b1 = b0 + panelStride;
         float* b2 = b1 + panelStride;
         float* b3 = b2 + panelStride;
-        nint end = (nint)k * W;
-        for (nint o = 0; o < end; o += W)
+        nint end = k * rowStride;
+        for (nint o = 0; o < end; o += rowStride)
         {
             Vector256<float> xv = Vector256.Create(*x++);
             a0 = Vector256.FusedMultiplyAdd(xv, Vector256.LoadAligned(b0 + o), a0);
@@ -66,14 +66,14 @@ internal static unsafe class GemmVector256
 
     /// <summary>Runs <see cref="Gemv{TPanels}"/> for a group of 1..4 panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gemv(int panels, float* x, float* b, nint panelStride, int k, float* c, float* bias, bool addC)
+    public static void Gemv(int panels, float* x, float* b, nint panelStride, nint rowStride, int k, float* c, float* bias, bool addC)
     {
         switch (panels)
         {
-            case 4: Gemv<Count4>(x, b, panelStride, k, c, bias, addC); break;
-            case 3: Gemv<Count3>(x, b, panelStride, k, c, bias, addC); break;
-            case 2: Gemv<Count2>(x, b, panelStride, k, c, bias, addC); break;
-            default: Gemv<Count1>(x, b, panelStride, k, c, bias, addC); break;
+            case 4: Gemv<Count4>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            case 3: Gemv<Count3>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            case 2: Gemv<Count2>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            default: Gemv<Count1>(x, b, panelStride, rowStride, k, c, bias, addC); break;
         }
     }
 
@@ -83,7 +83,7 @@ internal static unsafe class GemmVector256
     /// a[k·Rows + r]. B is one panel; bias (optional) its 16 biases.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel<TRows>(float* a, float* b, int k, float* c, nint ldc, float* bias, bool loadC, bool addC)
+    public static void Kernel<TRows>(float* a, float* b, nint rowStride, int k, float* c, nint ldc, float* bias, bool loadC, bool addC)
         where TRows : struct, IKernelCount
     {
         Vector256<float> c0l = default, c0h = default, c1l = default, c1h = default;
@@ -111,7 +111,7 @@ internal static unsafe class GemmVector256
             if (TRows.Value > 4) { av = Vector256.Create(a[4]); c4l = Vector256.FusedMultiplyAdd(av, bl, c4l); c4h = Vector256.FusedMultiplyAdd(av, bh, c4h); }
             if (TRows.Value > 5) { av = Vector256.Create(a[5]); c5l = Vector256.FusedMultiplyAdd(av, bl, c5l); c5h = Vector256.FusedMultiplyAdd(av, bh, c5h); }
             a += Rows;
-            b += W;
+            b += rowStride;
         }
 
         Finish(c0l, c0h, c, bias, addC);
@@ -124,16 +124,16 @@ internal static unsafe class GemmVector256
 
     /// <summary>Runs <see cref="Kernel{TRows}"/> for 1..6 rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Kernel(int rows, float* a, float* b, int k, float* c, nint ldc, float* bias, bool loadC, bool addC)
+    public static void Kernel(int rows, float* a, float* b, nint rowStride, int k, float* c, nint ldc, float* bias, bool loadC, bool addC)
     {
         switch (rows)
         {
-            case 6: Kernel<Count6>(a, b, k, c, ldc, bias, loadC, addC); break;
-            case 5: Kernel<Count5>(a, b, k, c, ldc, bias, loadC, addC); break;
-            case 4: Kernel<Count4>(a, b, k, c, ldc, bias, loadC, addC); break;
-            case 3: Kernel<Count3>(a, b, k, c, ldc, bias, loadC, addC); break;
-            case 2: Kernel<Count2>(a, b, k, c, ldc, bias, loadC, addC); break;
-            default: Kernel<Count1>(a, b, k, c, ldc, bias, loadC, addC); break;
+            case 6: Kernel<Count6>(a, b, rowStride, k, c, ldc, bias, loadC, addC); break;
+            case 5: Kernel<Count5>(a, b, rowStride, k, c, ldc, bias, loadC, addC); break;
+            case 4: Kernel<Count4>(a, b, rowStride, k, c, ldc, bias, loadC, addC); break;
+            case 3: Kernel<Count3>(a, b, rowStride, k, c, ldc, bias, loadC, addC); break;
+            case 2: Kernel<Count2>(a, b, rowStride, k, c, ldc, bias, loadC, addC); break;
+            default: Kernel<Count1>(a, b, rowStride, k, c, ldc, bias, loadC, addC); break;
         }
     }
 

@@ -23,10 +23,10 @@ internal static unsafe class GemmVector512
 
     /// <summary>
     /// c[0 .. 16·P) = [c +] bias + x · (P consecutive panels starting at b). x has k floats; panel j starts at
-    /// b + j·panelStride; bias (optional) is read at bias + 16·j.
+    /// b + j·panelStride and its rows are rowStride floats apart; bias (optional) is read at bias + 16·j.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gemv<TPanels>(float* x, float* b, nint panelStride, int k, float* c, float* bias, bool addC)
+    public static void Gemv<TPanels>(float* x, float* b, nint panelStride, nint rowStride, int k, float* c, float* bias, bool addC)
         where TPanels : struct, IKernelCount
     {
         Vector512<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
@@ -39,8 +39,8 @@ internal static unsafe class GemmVector512
         float* b5 = b4 + panelStride;
         float* b6 = b5 + panelStride;
         float* b7 = b6 + panelStride;
-        nint end = (nint)k * W;
-        for (nint o = 0; o < end; o += W)
+        nint end = k * rowStride;
+        for (nint o = 0; o < end; o += rowStride)
         {
             Vector512<float> xv = Vector512.Create(*x++);
             acc0 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadAligned(b0 + o), acc0);
@@ -64,29 +64,30 @@ internal static unsafe class GemmVector512
 
     /// <summary>Runs <see cref="Gemv{TPanels}"/> for a group of 1..8 panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Gemv(int panels, float* x, float* b, nint panelStride, int k, float* c, float* bias, bool addC)
+    public static void Gemv(int panels, float* x, float* b, nint panelStride, nint rowStride, int k, float* c, float* bias, bool addC)
     {
         switch (panels)
         {
-            case 8: Gemv<Count8>(x, b, panelStride, k, c, bias, addC); break;
-            case 7: Gemv<Count7>(x, b, panelStride, k, c, bias, addC); break;
-            case 6: Gemv<Count6>(x, b, panelStride, k, c, bias, addC); break;
-            case 5: Gemv<Count5>(x, b, panelStride, k, c, bias, addC); break;
-            case 4: Gemv<Count4>(x, b, panelStride, k, c, bias, addC); break;
-            case 3: Gemv<Count3>(x, b, panelStride, k, c, bias, addC); break;
-            case 2: Gemv<Count2>(x, b, panelStride, k, c, bias, addC); break;
-            default: Gemv<Count1>(x, b, panelStride, k, c, bias, addC); break;
+            case 8: Gemv<Count8>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            case 7: Gemv<Count7>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            case 6: Gemv<Count6>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            case 5: Gemv<Count5>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            case 4: Gemv<Count4>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            case 3: Gemv<Count3>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            case 2: Gemv<Count2>(x, b, panelStride, rowStride, k, c, bias, addC); break;
+            default: Gemv<Count1>(x, b, panelStride, rowStride, k, c, bias, addC); break;
         }
     }
 
     /// <summary>
     /// The register-blocked kernel: C (TRows × 16·TPanels, row stride ldc) = [C +] bias + A·B, or with
     /// <paramref name="loadC"/> the chains start from C instead of zero. A is packed k-major: element (r, k) at
-    /// a[k·Rows + r]. Panel j of B starts at b + j·panelStride; bias0/bias1 (optional) are the panels' 16 biases.
+    /// a[k·Rows + r]. Panel j of B starts at b + j·panelStride, its rows rowStride floats apart; bias0/bias1
+    /// (optional) are the panels' 16 biases.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel<TRows, TPanels>(
-        float* a, float* b, nint panelStride, int k, float* c, nint ldc,
+        float* a, float* b, nint panelStride, nint rowStride, int k, float* c, nint ldc,
         float* bias0, float* bias1, bool loadC, bool addC)
         where TRows : struct, IKernelCount
         where TPanels : struct, IKernelCount
@@ -123,8 +124,8 @@ internal static unsafe class GemmVector512
             if (TRows.Value > 6) { av = Vector512.Create(a[6]); c6a = Vector512.FusedMultiplyAdd(av, ba, c6a); if (two) c6b = Vector512.FusedMultiplyAdd(av, bb, c6b); }
             if (TRows.Value > 7) { av = Vector512.Create(a[7]); c7a = Vector512.FusedMultiplyAdd(av, ba, c7a); if (two) c7b = Vector512.FusedMultiplyAdd(av, bb, c7b); }
             a += Rows;
-            b += W;
-            b1 += W;
+            b += rowStride;
+            b1 += rowStride;
         }
 
         Finish(c0a, c, bias0, addC); if (two) Finish(c0b, c + W, bias1, addC);
@@ -140,35 +141,35 @@ internal static unsafe class GemmVector512
     /// <summary>Runs <see cref="Kernel{TRows, TPanels}"/> for 1..8 rows and 1..2 panels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel(
-        int rows, int panels, float* a, float* b, nint panelStride, int k, float* c, nint ldc,
+        int rows, int panels, float* a, float* b, nint panelStride, nint rowStride, int k, float* c, nint ldc,
         float* bias0, float* bias1, bool loadC, bool addC)
     {
         if (panels == 2)
         {
             switch (rows)
             {
-                case 8: Kernel<Count8, Count2>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 7: Kernel<Count7, Count2>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 6: Kernel<Count6, Count2>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 5: Kernel<Count5, Count2>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 4: Kernel<Count4, Count2>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 3: Kernel<Count3, Count2>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 2: Kernel<Count2, Count2>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                default: Kernel<Count1, Count2>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 8: Kernel<Count8, Count2>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 7: Kernel<Count7, Count2>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 6: Kernel<Count6, Count2>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 5: Kernel<Count5, Count2>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 4: Kernel<Count4, Count2>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 3: Kernel<Count3, Count2>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 2: Kernel<Count2, Count2>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                default: Kernel<Count1, Count2>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
             }
         }
         else
         {
             switch (rows)
             {
-                case 8: Kernel<Count8, Count1>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 7: Kernel<Count7, Count1>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 6: Kernel<Count6, Count1>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 5: Kernel<Count5, Count1>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 4: Kernel<Count4, Count1>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 3: Kernel<Count3, Count1>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                case 2: Kernel<Count2, Count1>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
-                default: Kernel<Count1, Count1>(a, b, panelStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 8: Kernel<Count8, Count1>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 7: Kernel<Count7, Count1>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 6: Kernel<Count6, Count1>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 5: Kernel<Count5, Count1>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 4: Kernel<Count4, Count1>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 3: Kernel<Count3, Count1>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                case 2: Kernel<Count2, Count1>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
+                default: Kernel<Count1, Count1>(a, b, panelStride, rowStride, k, c, ldc, bias0, bias1, loadC, addC); break;
             }
         }
     }

@@ -137,8 +137,8 @@ public static unsafe class MatMul
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunKernel(bool wide, int rows, int panels, float* a, float* b, nint panelStride, int k, float* c, nint ldc, bool loadC)
     {
-        if (wide) GemmVector512.Kernel(rows, panels, a, b, panelStride, k, c, ldc, null, null, loadC, addC: false);
-        else GemmVector256.Kernel(rows, a, b, k, c, ldc, null, loadC, addC: false);
+        if (wide) GemmVector512.Kernel(rows, panels, a, b, panelStride, W, k, c, ldc, null, null, loadC, addC: false);
+        else GemmVector256.Kernel(rows, a, b, W, k, c, ldc, null, loadC, addC: false);
     }
 
     private static void CopyBlock(float* src, nint srcStride, float* dst, nint dstStride, int rows, int cols)

@@ -3,28 +3,37 @@ using System.Runtime.InteropServices;
 namespace Rnn.Runtime.Kernels;
 
 /// <summary>
-/// The right-hand operand B (K × N) of <see cref="Gemm"/>, packed once into 64-byte aligned panels of
-/// <see cref="PanelWidth"/> columns: panel p holds columns [16p, 16p + 16) as K contiguous rows of 16
-/// floats, so a product streams every weight exactly once, in order. Columns past N are zero.
-/// A PyTorch weight W (N × K, row-major: out_features × in_features) packs as B = Wᵀ.
+/// The right-hand operand B (K × N) of <see cref="Gemm"/>, packed once, 64-byte aligned, in panels of
+/// <see cref="PanelWidth"/> columns (panel p: columns [16p, 16p + 16)), so a product streams every weight exactly
+/// once, in order. The <see cref="PackedLayout"/> decides how panels sit in memory: one after another
+/// (<see cref="PackedLayout.Panels"/>: K rows of 16) or eight side by side (<see cref="PackedLayout.Groups"/>:
+/// K rows of 128, fewer for the last group). Kernels address panel p at <see cref="Panel"/>(p), its rows
+/// <see cref="RowStride"/>(p) floats apart, and the next panel of a run <see cref="PanelStride"/> floats further.
+/// Columns past N are zero. A PyTorch weight W (N × K, row-major: out_features × in_features) packs as B = Wᵀ.
 /// </summary>
 public sealed unsafe class PackedMatrix : IDisposable
 {
     public const int PanelWidth = 16;
+    private const int GroupPanels = 8;
     private float* _data;
+    private readonly int _panelsPerGroup;
 
     public int K { get; }
     public int N { get; }
     public int PaddedN { get; }
     public int PanelCount => PaddedN / PanelWidth;
+    public PackedLayout Layout { get; }
 
-    private PackedMatrix(int k, int n)
+    private PackedMatrix(int k, int n, PackedLayout layout)
     {
+        if (layout is not (PackedLayout.Panels or PackedLayout.Groups)) throw new ArgumentOutOfRangeException(nameof(layout), layout, "Unknown layout.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         K = k;
         N = n;
         PaddedN = RoundUp(n, PanelWidth);
+        Layout = layout;
+        _panelsPerGroup = layout == PackedLayout.Groups ? GroupPanels : 1;
         nuint bytes = (nuint)((long)PaddedN * k * sizeof(float));
         _data = (float*)NativeMemory.AlignedAlloc(bytes, 64);
         NativeMemory.Clear(_data, bytes);
@@ -33,11 +42,11 @@ public sealed unsafe class PackedMatrix : IDisposable
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Packs B = Wᵀ from a row-major weight W of shape (rows = N, cols = K).</summary>
-    public static PackedMatrix FromWeight(ReadOnlySpan<float> weight, int rows, int cols)
+    public static PackedMatrix FromWeight(ReadOnlySpan<float> weight, int rows, int cols, PackedLayout layout = PackedLayout.Panels)
     {
         if (weight.Length != (long)rows * cols)
             throw new ArgumentException($"Weight has {weight.Length} elements, expected {rows} x {cols}.", nameof(weight));
-        var packed = new PackedMatrix(cols, rows);
+        var packed = new PackedMatrix(cols, rows, layout);
         packed.RepackFromWeight(weight);
         return packed;
     }
@@ -47,37 +56,65 @@ public sealed unsafe class PackedMatrix : IDisposable
     {
         if (weight.Length != (long)N * K)
             throw new ArgumentException($"Weight has {weight.Length} elements, expected {N} x {K}.", nameof(weight));
-        float* dst = _data;
         for (int n = 0; n < N; n++)
         {
-            float* panel = dst + (long)(n / PanelWidth) * K * PanelWidth + (n % PanelWidth);
+            float* column = Column(n);
+            nint stride = RowStride(n / PanelWidth);
             ReadOnlySpan<float> row = weight.Slice(n * K, K);
-            for (int k = 0; k < K; k++) panel[k * PanelWidth] = row[k];
+            for (int k = 0; k < K; k++) column[k * stride] = row[k];
         }
     }
 
     /// <summary>Packs B from a row-major matrix of shape (K × N) (not transposed).</summary>
-    public static PackedMatrix FromKxN(ReadOnlySpan<float> b, int k, int n)
+    public static PackedMatrix FromKxN(ReadOnlySpan<float> b, int k, int n, PackedLayout layout = PackedLayout.Panels)
     {
         if (b.Length != (long)k * n)
             throw new ArgumentException($"Matrix has {b.Length} elements, expected {k} x {n}.", nameof(b));
-        var packed = new PackedMatrix(k, n);
-        float* dst = packed._data;
-        for (int kk = 0; kk < k; kk++)
-            for (int nn = 0; nn < n; nn++)
-                dst[(long)(nn / PanelWidth) * k * PanelWidth + kk * PanelWidth + nn % PanelWidth] = b[kk * n + nn];
+        var packed = new PackedMatrix(k, n, layout);
+        for (int nn = 0; nn < n; nn++)
+        {
+            float* column = packed.Column(nn);
+            nint stride = packed.RowStride(nn / PanelWidth);
+            for (int kk = 0; kk < k; kk++) column[kk * stride] = b[kk * n + nn];
+        }
         return packed;
     }
 
-    /// <summary>Panel p: K × 16 floats.</summary>
-    internal float* Panel(int p) => _data + (long)p * K * PanelWidth;
+    /// <summary>Panel p: K rows of 16 floats, <see cref="RowStride"/>(p) floats apart.</summary>
+    internal float* Panel(int p)
+    {
+        int g = p / _panelsPerGroup;
+        return _data + (long)g * K * _panelsPerGroup * PanelWidth + (p - g * _panelsPerGroup) * PanelWidth;
+    }
 
-    internal float* Data => _data;
+    /// <summary>Floats between consecutive rows (k, k + 1) of panel p: the width of its group.</summary>
+    internal int RowStride(int p)
+    {
+        int groupWidth = _panelsPerGroup * PanelWidth;
+        return Math.Min(groupWidth, PaddedN - p / _panelsPerGroup * groupWidth);
+    }
+
+    /// <summary>Floats from a panel to the next one of the same run (<see cref="PanelsPerRun"/>).</summary>
+    internal nint PanelStride => _panelsPerGroup == 1 ? (nint)K * PanelWidth : PanelWidth;
+
+    /// <summary>Panels that a kernel may take as one run at a constant <see cref="PanelStride"/> and row stride:
+    /// a group, or every panel when each panel is its own group.</summary>
+    internal int PanelsPerRun => _panelsPerGroup == 1 ? PanelCount : _panelsPerGroup;
+
+    /// <summary>Row 0 of column n; its rows are <see cref="RowStride"/>(n / 16) floats apart.</summary>
+    private float* Column(int n) => Panel(n / PanelWidth) + n % PanelWidth;
 
     internal bool IsDisposed => _data == null;
 
     /// <summary>Element B[k, n] (for tests and debugging; not for hot paths).</summary>
-    public float this[int k, int n] => _data[(long)(n / PanelWidth) * K * PanelWidth + k * PanelWidth + n % PanelWidth];
+    public float this[int k, int n]
+    {
+        get
+        {
+            if ((uint)k >= (uint)K || (uint)n >= (uint)PaddedN) throw new ArgumentOutOfRangeException(nameof(n), $"({k}, {n}) is outside {K} x {PaddedN}.");
+            return Column(n)[(long)k * RowStride(n / PanelWidth)];
+        }
+    }
 
     public void Dispose()
     {

@@ -43,7 +43,7 @@ public sealed class RecurrentLayerWeights : IDisposable
                 if (_stepWeights is null)
                 {
                     int rows = Cell.GateCount() * HiddenSize;
-                    _stepWeights = PackedMatrix.FromWeight(Unpacked(StepOperand), rows, InputSize + HiddenSize);
+                    _stepWeights = PackedMatrix.FromWeight(Unpacked(StepOperand), rows, InputSize + HiddenSize, PackedLayout.Groups);
                 }
                 return _stepWeights;
             }
@@ -99,9 +99,12 @@ public sealed class RecurrentLayerWeights : IDisposable
     public float[] BiasIh { get; }
     public float[] BiasHh { get; }
 
-    /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).</summary>
+    /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).
+    /// <paramref name="layout"/> is that of the input and recurrent weights (the fused step weights, read by
+    /// streams, are always <see cref="PackedLayout.Groups"/>).</summary>
     public RecurrentLayerWeights(CellKind cell, int inputSize, int hiddenSize,
-        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh)
+        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh,
+        PackedLayout layout = PackedLayout.Panels)
     {
         int rows = cell.GateCount() * hiddenSize;
         if (wih.Length != rows * inputSize) throw new ArgumentException($"weight_ih has {wih.Length} elements, expected {rows} x {inputSize}.", nameof(wih));
@@ -110,8 +113,8 @@ public sealed class RecurrentLayerWeights : IDisposable
         Cell = cell;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
-        InputWeights = PackedMatrix.FromWeight(wih, rows, inputSize);
-        RecurrentWeights = PackedMatrix.FromWeight(whh, rows, hiddenSize);
+        InputWeights = PackedMatrix.FromWeight(wih, rows, inputSize, layout);
+        RecurrentWeights = PackedMatrix.FromWeight(whh, rows, hiddenSize, layout);
         BiasIh = bih.ToArray();
         BiasHh = bhh.ToArray();
         InputBias = new float[rows];

@@ -90,7 +90,7 @@ internal sealed class LayerDirection : IDisposable
                 for (int p = 0; p < packed.PanelCount; p++)
                 {
                     int columns = Math.Min(W, n - p * W);
-                    Buffer.MemoryCopy(from + p * W, packed.Panel(p) + (long)row * W, columns * sizeof(float), columns * sizeof(float));
+                    Buffer.MemoryCopy(from + p * W, packed.Panel(p) + (long)row * packed.RowStride(p), columns * sizeof(float), columns * sizeof(float));
                 }
             }
         }

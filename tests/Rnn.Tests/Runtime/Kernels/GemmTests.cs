@@ -50,53 +50,89 @@ public class GemmTests
         float[] biasValues = Random(n, seed: 2 + n);
         int lda = k + 3;
         float[] a = Random((m - 1) * lda + k, seed: 3 + m * k);
-        using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k);
-        int ldc = packed.PaddedN + 5;
-        float[] initialC = Random((m - 1) * ldc + packed.PaddedN + 5, seed: 4 + m);
+        int paddedN = PackedMatrix.RoundUp(n, PackedMatrix.PanelWidth);
+        int ldc = paddedN + 5;
+        float[] initialC = Random((m - 1) * ldc + paddedN + 5, seed: 4 + m);
         for (int i = 0; i < m; i++)
-            for (int j = packed.PaddedN; j < ldc; j++) initialC[i * ldc + j] = Sentinel;
+            for (int j = paddedN; j < ldc; j++) initialC[i * ldc + j] = Sentinel;
 
-        foreach (bool withBias in new[] { false, true })
+        // The first result of each (bias, accumulate) case, which every path and layout must reproduce bit for bit.
+        var first = new Dictionary<(bool, bool), float[]>();
+        foreach (PackedLayout layout in new[] { PackedLayout.Panels, PackedLayout.Groups })
         {
-            double[] reference = ReferenceGemm(a, m, lda, weight, n, k, withBias ? biasValues : null, out double[] magnitude);
-            foreach (bool accumulate in new[] { false, true })
+            using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k, layout);
+            Assert.Equal(paddedN, packed.PaddedN);
+            foreach (bool withBias in new[] { false, true })
             {
-                float[]? scalarResult = null;
-                foreach (KernelPath path in KernelPaths.Supported())
+                double[] reference = ReferenceGemm(a, m, lda, weight, n, k, withBias ? biasValues : null, out double[] magnitude);
+                foreach (bool accumulate in new[] { false, true })
                 {
-                    float[] c = (float[])initialC.Clone();
-                    Gemm.Multiply(path, a, m, lda, packed, withBias ? biasValues : default, c, ldc, accumulate);
-                    string what = $"{path} m={m} k={k} n={n} bias={withBias} accumulate={accumulate}";
-                    for (int i = 0; i < m; i++)
+                    foreach (KernelPath path in KernelPaths.Supported())
                     {
-                        for (int j = 0; j < n; j++)
+                        float[] c = (float[])initialC.Clone();
+                        Gemm.Multiply(path, a, m, lda, packed, withBias ? biasValues : default, c, ldc, accumulate);
+                        string what = $"{path} {layout} m={m} k={k} n={n} bias={withBias} accumulate={accumulate}";
+                        for (int i = 0; i < m; i++)
                         {
-                            double expected = reference[i * n + j] + (accumulate ? initialC[i * ldc + j] : 0);
-                            double bound = ErrorBound(k, magnitude[i * n + j] + (accumulate ? Math.Abs(initialC[i * ldc + j]) : 0));
-                            double actual = c[i * ldc + j];
-                            if (!(Math.Abs(actual - expected) <= bound))
-                                Assert.Fail($"{what}: C[{i},{j}] = {actual:R}, expected {expected:R} ± {bound:E2}.");
+                            for (int j = 0; j < n; j++)
+                            {
+                                double expected = reference[i * n + j] + (accumulate ? initialC[i * ldc + j] : 0);
+                                double bound = ErrorBound(k, magnitude[i * n + j] + (accumulate ? Math.Abs(initialC[i * ldc + j]) : 0));
+                                double actual = c[i * ldc + j];
+                                if (!(Math.Abs(actual - expected) <= bound))
+                                    Assert.Fail($"{what}: C[{i},{j}] = {actual:R}, expected {expected:R} ± {bound:E2}.");
+                            }
+                            for (int j = n; j < paddedN; j++)
+                                Assert.Equal(accumulate ? initialC[i * ldc + j] : 0f, c[i * ldc + j]);
+                            for (int j = paddedN; j < ldc && i * ldc + j < c.Length; j++)
+                                Assert.Equal(Sentinel, c[i * ldc + j]);
                         }
-                        for (int j = n; j < packed.PaddedN; j++)
-                            Assert.Equal(accumulate ? initialC[i * ldc + j] : 0f, c[i * ldc + j]);
-                        for (int j = packed.PaddedN; j < ldc && i * ldc + j < c.Length; j++)
-                            Assert.Equal(Sentinel, c[i * ldc + j]);
+                        if (first.TryGetValue((withBias, accumulate), out float[]? expectedBits)) AssertBitwiseEqual(expectedBits, c, what + " vs Scalar Panels");
+                        else first[(withBias, accumulate)] = c;
                     }
-                    if (scalarResult is null) scalarResult = c;
-                    else AssertBitwiseEqual(scalarResult, c, what + " vs Scalar");
                 }
             }
         }
     }
 
-    [Fact]
-    public void Batch_one_and_batched_rows_give_the_same_bits()
+    [Theory]
+    [InlineData(PackedLayout.Panels)]
+    [InlineData(PackedLayout.Groups)]
+    public void The_indexer_reads_back_every_element_in_either_layout(PackedLayout layout)
+    {
+        const int k = 5, n = 150; // two groups, the second of 2 panels with 6 real columns in its last
+        float[] weight = Random(n * k, 8);
+        using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k, layout);
+        using PackedMatrix fromKxN = PackedMatrix.FromKxN(Transpose(weight, n, k), k, n, layout);
+        for (int kk = 0; kk < k; kk++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                Assert.Equal(weight[j * k + kk], packed[kk, j]);
+                Assert.Equal(weight[j * k + kk], fromKxN[kk, j]);
+            }
+            for (int j = n; j < packed.PaddedN; j++) Assert.Equal(0f, packed[kk, j]);
+        }
+    }
+
+    private static float[] Transpose(float[] m, int rows, int cols)
+    {
+        var t = new float[m.Length];
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++) t[c * rows + r] = m[r * cols + c];
+        return t;
+    }
+
+    [Theory]
+    [InlineData(PackedLayout.Panels)]
+    [InlineData(PackedLayout.Groups)]
+    public void Batch_one_and_batched_rows_give_the_same_bits(PackedLayout layout)
     {
         const int m = 11, k = 70, n = 150;
         float[] weight = Random(n * k, 5);
         float[] bias = Random(n, 6);
         float[] a = Random(m * k, 7);
-        using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k);
+        using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k, layout);
         foreach (KernelPath path in KernelPaths.Supported())
         {
             float[] batched = new float[m * packed.PaddedN];
