@@ -86,7 +86,8 @@ public sealed class RnnSession : IDisposable
                         for (int b = 0; b < B; b++) anyInactive |= inactive[b] = t >= lengths[b];
                     int gxOffset = inBatchFirst ? t * P : t * B * P;
                     int ldgx = inBatchFirst ? T * P : P;
-                    RecurrentStep.Run(path, w, B, gx.Slice(gxOffset), ldgx, _gh, h, c, anyInactive ? inactive : default);
+                    // Odd steps read W_hh last panel first: each step starts where the previous one's reads are still in L2.
+                    RecurrentStep.Run(path, w, B, gx.Slice(gxOffset), ldgx, _gh, h, c, anyInactive ? inactive : default, descending: (s & 1) == 1);
                     for (int b = 0; b < B; b++)
                     {
                         int row = outBatchFirst ? b * T + t : t * B + b;

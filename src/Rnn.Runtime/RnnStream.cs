@@ -16,6 +16,7 @@ public sealed class RnnStream : IDisposable
     private readonly int _padded;
     private float[] _h, _c, _gx, _gh, _xh; // state: [layer][stream][H]; _xh: [x; h] rows of a fused step
     private bool _disposed;
+    private bool _descending;
 
     public int StreamCount { get; }
 
@@ -78,6 +79,8 @@ public sealed class RnnStream : IDisposable
 
     private void Advance(int first, int count, ReadOnlySpan<float> input, Span<float> output)
     {
+        // Every other call reads the weights last panel first, so it starts on what the previous call left in L2.
+        bool descending = _descending = !_descending;
         RnnModel m = _model;
         int H = m.HiddenSize, P = _padded, S = StreamCount;
         KernelPath path = m.KernelPath;
@@ -92,8 +95,8 @@ public sealed class RnnStream : IDisposable
                 StepBf16(path, w, count, x, h, c, gx);
             else if (w.Cell == CellKind.Gru)
             {
-                Gemm.Multiply(path, x, count, w.InputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
-                RecurrentStep.Run(path, w, count, gx, P, _gh, h, c, default);
+                Gemm.Multiply(path, x, count, w.InputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false, descending);
+                RecurrentStep.Run(path, w, count, gx, P, _gh, h, c, default, descending);
             }
             else
             {
@@ -104,7 +107,7 @@ public sealed class RnnStream : IDisposable
                     x.Slice(s * w.InputSize, w.InputSize).CopyTo(xh.Slice(s * k));
                     h.Slice(s * H, H).CopyTo(xh.Slice(s * k + w.InputSize));
                 }
-                Gemm.Multiply(path, xh, count, k, w.StepWeights, w.InputBias, gx, P, accumulate: false);
+                Gemm.Multiply(path, xh, count, k, w.StepWeights, w.InputBias, gx, P, accumulate: false, descending);
                 RecurrentStep.Pointwise(path, w, count, gx, P, h, c);
             }
             x = h;

@@ -13,9 +13,10 @@ internal static class RecurrentStep
     /// <summary>
     /// gx: rows × (G·H padded), row r at r·ldgx; overwritten for LSTM/Elman. gh: scratch of rows × padded N (GRU only).
     /// h, c: rows × H, the state, updated in place. active(r) false leaves row r's state untouched.
+    /// descending: the order the product visits the weights in (same bits; see <see cref="Gemm.Multiply"/>).
     /// </summary>
     public static void Run(KernelPath path, RecurrentLayerWeights w, int rows,
-        Span<float> gx, int ldgx, Span<float> gh, Span<float> h, Span<float> c, ReadOnlySpan<bool> inactive)
+        Span<float> gx, int ldgx, Span<float> gh, Span<float> h, Span<float> c, ReadOnlySpan<bool> inactive, bool descending = false)
     {
         int hidden = w.HiddenSize;
         int padded = w.RecurrentWeights.PaddedN;
@@ -23,7 +24,7 @@ internal static class RecurrentStep
         switch (w.Cell)
         {
             case CellKind.Lstm:
-                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, default, gx.Slice(0, span), ldgx, accumulate: true);
+                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, default, gx.Slice(0, span), ldgx, accumulate: true, descending);
                 for (int r = 0; r < rows; r++)
                 {
                     if (!inactive.IsEmpty && inactive[r]) continue;
@@ -31,7 +32,7 @@ internal static class RecurrentStep
                 }
                 break;
             case CellKind.Gru:
-                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, w.RecurrentBias, gh, padded, accumulate: false);
+                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, w.RecurrentBias, gh, padded, accumulate: false, descending);
                 for (int r = 0; r < rows; r++)
                 {
                     if (!inactive.IsEmpty && inactive[r]) continue;
@@ -39,7 +40,7 @@ internal static class RecurrentStep
                 }
                 break;
             default:
-                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, default, gx.Slice(0, span), ldgx, accumulate: true);
+                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, default, gx.Slice(0, span), ldgx, accumulate: true, descending);
                 bool relu = w.Cell == CellKind.RnnRelu;
                 for (int r = 0; r < rows; r++)
                 {

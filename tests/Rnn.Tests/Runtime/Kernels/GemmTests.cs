@@ -56,7 +56,8 @@ public class GemmTests
         for (int i = 0; i < m; i++)
             for (int j = paddedN; j < ldc; j++) initialC[i * ldc + j] = Sentinel;
 
-        // The first result of each (bias, accumulate) case, which every path and layout must reproduce bit for bit.
+        // The first result of each (bias, accumulate) case, which every path, layout and panel order must reproduce
+        // bit for bit.
         var first = new Dictionary<(bool, bool), float[]>();
         foreach (PackedLayout layout in new[] { PackedLayout.Panels, PackedLayout.Groups })
         {
@@ -68,10 +69,11 @@ public class GemmTests
                 foreach (bool accumulate in new[] { false, true })
                 {
                     foreach (KernelPath path in KernelPaths.Supported())
+                    foreach (bool descending in new[] { false, true })
                     {
                         float[] c = (float[])initialC.Clone();
-                        Gemm.Multiply(path, a, m, lda, packed, withBias ? biasValues : default, c, ldc, accumulate);
-                        string what = $"{path} {layout} m={m} k={k} n={n} bias={withBias} accumulate={accumulate}";
+                        Gemm.Multiply(path, a, m, lda, packed, withBias ? biasValues : default, c, ldc, accumulate, descending);
+                        string what = $"{path} {layout} m={m} k={k} n={n} bias={withBias} accumulate={accumulate} descending={descending}";
                         for (int i = 0; i < m; i++)
                         {
                             for (int j = 0; j < n; j++)
@@ -87,7 +89,7 @@ public class GemmTests
                             for (int j = paddedN; j < ldc && i * ldc + j < c.Length; j++)
                                 Assert.Equal(Sentinel, c[i * ldc + j]);
                         }
-                        if (first.TryGetValue((withBias, accumulate), out float[]? expectedBits)) AssertBitwiseEqual(expectedBits, c, what + " vs Scalar Panels");
+                        if (first.TryGetValue((withBias, accumulate), out float[]? expectedBits)) AssertBitwiseEqual(expectedBits, c, what + " vs Scalar Panels ascending");
                         else first[(withBias, accumulate)] = c;
                     }
                 }
