@@ -27,10 +27,16 @@ public class SequenceBenchmarks
     [GlobalSetup(Target = nameof(TorchSharp))]
     public void SetupTorchSharp() => Setup(Implementation.TorchSharp);
 
-    private void Setup(Implementation impl)
+    /// <summary>Our session with bfloat16 recurrent weights (opt-in; outputs ~1e-3 from float32's, so not in --verify).</summary>
+    [GlobalSetup(Target = nameof(OursBf16))]
+    public void SetupOursBf16() => Setup(null);
+
+    private void Setup(Implementation? impl)
     {
         var w = RnnWeights.Random(CellType.Lstm, Size, Size);
-        _runner = Runners.CreateSequence(impl, w, SequenceLength, Batch);
+        _runner = impl is { } i
+            ? Runners.CreateSequence(i, w, SequenceLength, Batch)
+            : new Ours.OurSequenceRunner(w, SequenceLength, Batch, Rnn.Runtime.Kernels.WeightPrecision.BFloat16);
         var x = new float[SequenceLength * Batch * Size];
         RnnWeights.Fill(x, new Random(5), 1f);
         _runner.SetInput(x);
@@ -41,6 +47,9 @@ public class SequenceBenchmarks
 
     [Benchmark(Baseline = true)]
     public void Ours() => _runner.Run();
+
+    [Benchmark]
+    public void OursBf16() => _runner.Run();
 
     [Benchmark]
     public void OnnxRuntime() => _runner.Run();

@@ -28,10 +28,14 @@ public class StepBenchmarks
     [GlobalSetup(Target = nameof(TorchSharp))]
     public void SetupTorchSharp() => Setup(Implementation.TorchSharp);
 
-    private void Setup(Implementation impl)
+    /// <summary>Our stream with bfloat16 weights (opt-in; outputs ~1e-3 from float32's, so not in --verify).</summary>
+    [GlobalSetup(Target = nameof(OursBf16))]
+    public void SetupOursBf16() => Setup(null);
+
+    private void Setup(Implementation? impl)
     {
         var w = RnnWeights.Random(Cell, Size, Size);
-        _runner = Runners.CreateStep(impl, w);
+        _runner = impl is { } i ? Runners.CreateStep(i, w) : new Ours.OurStepRunner(w, precision: Rnn.Runtime.Kernels.WeightPrecision.BFloat16);
         var x = new float[Size];
         RnnWeights.Fill(x, new Random(5), 1f);
         _runner.SetInput(x);
@@ -42,6 +46,9 @@ public class StepBenchmarks
 
     [Benchmark(Baseline = true)]
     public void Ours() => _runner.Step();
+
+    [Benchmark]
+    public void OursBf16() => _runner.Step();
 
     [Benchmark]
     public void OnnxRuntime() => _runner.Step();

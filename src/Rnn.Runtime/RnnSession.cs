@@ -13,7 +13,8 @@ public sealed class RnnSession : IDisposable
 {
     private readonly RnnModel _model;
     private readonly int _padded;
-    private float[] _gx, _gh, _h, _c, _layerA, _layerB;
+    private readonly int _productStride;
+    private float[] _gx, _gh, _h, _c, _layerA, _layerB, _product;
     private bool[] _inactive;
     private bool _disposed;
 
@@ -21,7 +22,10 @@ public sealed class RnnSession : IDisposable
     public int MaxBatch { get; }
     public RnnModel Model => _model;
 
-    internal RnnSession(RnnModel model, int maxSequenceLength, int maxBatch)
+    /// <summary>How this session stores the recurrent weights (the input projection is always float32).</summary>
+    public WeightPrecision Precision { get; }
+
+    internal RnnSession(RnnModel model, int maxSequenceLength, int maxBatch, WeightPrecision precision = WeightPrecision.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
@@ -38,6 +42,16 @@ public sealed class RnnSession : IDisposable
         _layerA = model.NumLayers > 1 ? pool.Rent(rows * model.OutputSize) : [];
         _layerB = model.NumLayers > 2 ? pool.Rent(rows * model.OutputSize) : [];
         _inactive = ArrayPool<bool>.Shared.Rent(maxBatch);
+        Precision = precision;
+        _product = [];
+        if (precision == WeightPrecision.BFloat16)
+        {
+            int gates = model.Cell.GateCount() * model.HiddenSize;
+            _productStride = PackedMatrix.RoundUp(gates, PackedMatrixBf16.GroupWidth);
+            _product = pool.Rent(maxBatch * _productStride);
+            for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first run
+                for (int d = 0; d < model.Directions; d++) _ = model.Weights(l, d).RecurrentWeightsBf16;
+        }
     }
 
     /// <summary>
@@ -87,7 +101,10 @@ public sealed class RnnSession : IDisposable
                     int gxOffset = inBatchFirst ? t * P : t * B * P;
                     int ldgx = inBatchFirst ? T * P : P;
                     // Odd steps read W_hh last panel first: each step starts where the previous one's reads are still in L2.
-                    RecurrentStep.Run(path, w, B, gx.Slice(gxOffset), ldgx, _gh, h, c, anyInactive ? inactive : default, descending: (s & 1) == 1);
+                    if (Precision == WeightPrecision.BFloat16)
+                        RecurrentStep.RunBf16(path, w, B, gx.Slice(gxOffset), ldgx, _product, _productStride, h, c, anyInactive ? inactive : default);
+                    else
+                        RecurrentStep.Run(path, w, B, gx.Slice(gxOffset), ldgx, _gh, h, c, anyInactive ? inactive : default, descending: (s & 1) == 1);
                     for (int b = 0; b < B; b++)
                     {
                         int row = outBatchFirst ? b * T + t : t * B + b;
@@ -160,8 +177,9 @@ public sealed class RnnSession : IDisposable
         pool.Return(_c);
         if (_layerA.Length > 0) pool.Return(_layerA);
         if (_layerB.Length > 0) pool.Return(_layerB);
+        if (_product.Length > 0) pool.Return(_product);
         ArrayPool<bool>.Shared.Return(_inactive);
-        _gx = _gh = _h = _c = _layerA = _layerB = [];
+        _gx = _gh = _h = _c = _layerA = _layerB = _product = [];
         _inactive = [];
     }
 }

@@ -17,7 +17,9 @@ internal static class BenchConfig
 {
     public static IConfig Create() =>
         DefaultConfig.Instance
-            .AddJob(ShortJob(tunedMalloc: true).AsDefault())
+            // Not AsDefault: a default job's characteristics (environment included) would overwrite those of the
+            // training benchmarks' second job.
+            .AddJob(ShortJob(tunedMalloc: true))
             .AddColumn(StatisticColumn.Median, new GflopsColumn())
             .WithOptions(ConfigOptions.DisableLogFile);
 

@@ -1,6 +1,7 @@
 using Rnn.Benchmarks.Infrastructure;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
+using Rnn.Runtime.Kernels;
 
 namespace Rnn.Benchmarks.Ours;
 
@@ -26,10 +27,10 @@ internal sealed class OurStepRunner : IStepRunner
     private readonly RnnStream _stream;
     private readonly float[] _x, _h;
 
-    public OurStepRunner(RnnWeights w, int batch = 1)
+    public OurStepRunner(RnnWeights w, int batch = 1, WeightPrecision precision = WeightPrecision.Float32)
     {
         _model = OurModel.Create(w);
-        _stream = _model.CreateStream(streams: batch);
+        _stream = _model.CreateStream(streams: batch, precision);
         _x = new float[batch * w.InputSize];
         _h = new float[batch * w.HiddenSize];
     }
@@ -57,10 +58,10 @@ internal sealed class OurSequenceRunner : ISequenceRunner
     private readonly int _steps, _batch;
     private readonly float[] _x, _y;
 
-    public OurSequenceRunner(RnnWeights w, int sequenceLength, int batch)
+    public OurSequenceRunner(RnnWeights w, int sequenceLength, int batch, WeightPrecision precision = WeightPrecision.Float32)
     {
         _model = OurModel.Create(w);
-        _session = _model.CreateSession(sequenceLength, batch);
+        _session = _model.CreateSession(sequenceLength, batch, precision);
         _steps = sequenceLength;
         _batch = batch;
         _x = new float[sequenceLength * batch * w.InputSize];

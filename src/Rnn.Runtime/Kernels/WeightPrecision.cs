@@ -1,6 +1,6 @@
 namespace Rnn.Runtime.Kernels;
 
-/// <summary>How a stream stores the weights it reads every step.</summary>
+/// <summary>How a stream or session stores the weights it reads every step.</summary>
 public enum WeightPrecision
 {
     /// <summary>float32, exactly PyTorch's numbers.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
 
@@ -48,6 +49,37 @@ internal static class RecurrentStep
                     ElmanCell.Pointwise(path, gx.Slice(r * ldgx, hidden), h.Slice(r * hidden, hidden), relu);
                 }
                 break;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> with bfloat16 recurrent weights: one matrix-vector product per active row into
+    /// <paramref name="product"/> (rows × ldp, ldp ≥ the bf16 padded width), added to gx (LSTM/Elman) or used as
+    /// the GRU's recurrent half, then the cell's element-wise pass. Inactive rows are skipped entirely.
+    /// </summary>
+    public static void RunBf16(KernelPath path, RecurrentLayerWeights w, int rows,
+        Span<float> gx, int ldgx, Span<float> product, int ldp, Span<float> h, Span<float> c, ReadOnlySpan<bool> inactive)
+    {
+        int hidden = w.HiddenSize;
+        int gates = w.Cell.GateCount() * hidden;
+        PackedMatrixBf16 weights = w.RecurrentWeightsBf16;
+        bool relu = w.Cell == CellKind.RnnRelu;
+        for (int r = 0; r < rows; r++)
+        {
+            if (!inactive.IsEmpty && inactive[r]) continue;
+            Span<float> pre = gx.Slice(r * ldgx, gates);
+            Span<float> hr = h.Slice(r * hidden, hidden);
+            Span<float> pr = product.Slice(r * ldp, ldp);
+            if (w.Cell == CellKind.Gru)
+            {
+                GemvBf16.Multiply(path, hr, weights, w.RecurrentBias, pr);
+                GruCell.Pointwise(path, pre, pr.Slice(0, gates), hr, default);
+                continue;
+            }
+            GemvBf16.Multiply(path, hr, weights, default, pr);
+            TensorPrimitives.Add(pre, pr.Slice(0, gates), pre);
+            if (w.Cell == CellKind.Lstm) LstmCell.Pointwise(path, pre, c.Slice(r * hidden, hidden), hr, default);
+            else ElmanCell.Pointwise(path, pre, hr, relu);
         }
     }
 
