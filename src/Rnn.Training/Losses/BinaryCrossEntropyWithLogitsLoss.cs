@@ -15,7 +15,7 @@ public static class BinaryCrossEntropyWithLogitsLoss
     public static float Forward(
         ReadOnlySpan<float> logits, ReadOnlySpan<float> targets,
         LossReduction reduction = LossReduction.Mean, ReadOnlySpan<float> mask = default) =>
-        Compute(logits, targets, reduction, mask, Span<float>.Empty, withGradient: false);
+        ElementwiseLoss.Compute<Element>(logits, targets, reduction, mask, Span<float>.Empty, withGradient: false, Name);
 
     /// <summary>The loss, and d loss / d logits (N, D) written to <paramref name="logitsGradient"/>.</summary>
     public static float ForwardBackward(
@@ -23,44 +23,16 @@ public static class BinaryCrossEntropyWithLogitsLoss
         LossReduction reduction = LossReduction.Mean, ReadOnlySpan<float> mask = default)
     {
         RowMask.RequireSameLength(logits.Length, logitsGradient.Length, nameof(logitsGradient), Name);
-        return Compute(logits, targets, reduction, mask, logitsGradient, withGradient: true);
+        return ElementwiseLoss.Compute<Element>(logits, targets, reduction, mask, logitsGradient, withGradient: true, Name);
     }
 
-    private static float Compute(
-        ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, LossReduction reduction, ReadOnlySpan<float> mask,
-        Span<float> gradient, bool withGradient)
+    private readonly struct Element : IElementLoss
     {
-        // logits, targets, gradient: (N, D); mask: (N) or empty.
-        RowMask.RequireSameLength(logits.Length, targets.Length, nameof(targets), Name);
-        (int rows, int rowLength) = RowMask.Layout(logits.Length, mask, Name);
-        double count = RowMask.TotalWeight(mask, rows, Name) * rowLength;
-        bool mean = reduction == LossReduction.Mean;
-
-        double lossSum = 0;
-        for (int row = 0; row < rows; row++)
+        public static double Evaluate(double x, double y, out double derivative)
         {
-            float weight = RowMask.WeightOf(mask, row);
-            int offset = row * rowLength;
-            if (weight == 0)
-            {
-                if (withGradient) gradient.Slice(offset, rowLength).Clear();
-                continue;
-            }
-            double scale = mean ? weight / count : weight;
-            double rowLoss = 0;
-            for (int j = offset; j < offset + rowLength; j++)
-            {
-                double x = logits[j], y = targets[j];
-                double expNegAbs = Math.Exp(-Math.Abs(x));
-                rowLoss += Math.Max(x, 0) - x * y + Math.Log(1 + expNegAbs);
-                if (withGradient)
-                {
-                    double sigmoid = x >= 0 ? 1 / (1 + expNegAbs) : expNegAbs / (1 + expNegAbs);
-                    gradient[j] = (float)(scale * (sigmoid - y));
-                }
-            }
-            lossSum += weight * rowLoss;
+            double expNegAbs = Math.Exp(-Math.Abs(x));
+            derivative = (x >= 0 ? 1 / (1 + expNegAbs) : expNegAbs / (1 + expNegAbs)) - y; // sigmoid(x) - y
+            return Math.Max(x, 0) - x * y + Math.Log(1 + expNegAbs);
         }
-        return (float)(mean ? lossSum / count : lossSum);
     }
 }

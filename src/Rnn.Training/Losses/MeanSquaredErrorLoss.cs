@@ -12,7 +12,7 @@ public static class MeanSquaredErrorLoss
     public static float Forward(
         ReadOnlySpan<float> input, ReadOnlySpan<float> targets,
         LossReduction reduction = LossReduction.Mean, ReadOnlySpan<float> mask = default) =>
-        Compute(input, targets, reduction, mask, Span<float>.Empty, withGradient: false);
+        ElementwiseLoss.Compute<Element>(input, targets, reduction, mask, Span<float>.Empty, withGradient: false, Name);
 
     /// <summary>The loss, and d loss / d input (N, D) written to <paramref name="inputGradient"/>.</summary>
     public static float ForwardBackward(
@@ -20,39 +20,16 @@ public static class MeanSquaredErrorLoss
         LossReduction reduction = LossReduction.Mean, ReadOnlySpan<float> mask = default)
     {
         RowMask.RequireSameLength(input.Length, inputGradient.Length, nameof(inputGradient), Name);
-        return Compute(input, targets, reduction, mask, inputGradient, withGradient: true);
+        return ElementwiseLoss.Compute<Element>(input, targets, reduction, mask, inputGradient, withGradient: true, Name);
     }
 
-    private static float Compute(
-        ReadOnlySpan<float> input, ReadOnlySpan<float> targets, LossReduction reduction, ReadOnlySpan<float> mask,
-        Span<float> gradient, bool withGradient)
+    private readonly struct Element : IElementLoss
     {
-        // input, targets, gradient: (N, D); mask: (N) or empty.
-        RowMask.RequireSameLength(input.Length, targets.Length, nameof(targets), Name);
-        (int rows, int rowLength) = RowMask.Layout(input.Length, mask, Name);
-        double count = RowMask.TotalWeight(mask, rows, Name) * rowLength;
-        bool mean = reduction == LossReduction.Mean;
-
-        double lossSum = 0;
-        for (int row = 0; row < rows; row++)
+        public static double Evaluate(double x, double y, out double derivative)
         {
-            float weight = RowMask.WeightOf(mask, row);
-            int offset = row * rowLength;
-            if (weight == 0)
-            {
-                if (withGradient) gradient.Slice(offset, rowLength).Clear();
-                continue;
-            }
-            double twiceScale = 2 * (mean ? weight / count : weight);
-            double rowLoss = 0;
-            for (int j = offset; j < offset + rowLength; j++)
-            {
-                double difference = (double)input[j] - targets[j];
-                rowLoss += difference * difference;
-                if (withGradient) gradient[j] = (float)(twiceScale * difference);
-            }
-            lossSum += weight * rowLoss;
+            double difference = x - y;
+            derivative = 2 * difference;
+            return difference * difference;
         }
-        return (float)(mean ? lossSum / count : lossSum);
     }
 }
