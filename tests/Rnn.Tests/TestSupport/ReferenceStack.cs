@@ -1,7 +1,6 @@
-using Rnn.Training.Parameters;
 using Rnn.Runtime;
 
-namespace Rnn.Tests.Training.Recurrent;
+namespace Rnn.Tests.TestSupport;
 
 /// <summary>
 /// A plain double-precision forward pass of a whole recurrent stack, straight from PyTorch's equations, with
