@@ -14,6 +14,7 @@ public sealed class RnnSession : IDisposable
     private readonly RnnModel _model;
     private readonly int _padded;
     private readonly int _productStride;
+    private readonly bool _groupedRecurrence;
     private float[] _gx, _gh, _h, _c, _layerA, _layerB, _product;
     private bool[] _inactive;
     private bool _disposed;
@@ -44,6 +45,12 @@ public sealed class RnnSession : IDisposable
         _inactive = ArrayPool<bool>.Shared.Rent(maxBatch);
         Precision = precision;
         _product = [];
+        // A batch-1 recurrence is a matrix-vector product per step, faster over the grouped layout (packed now, once
+        // per model, not in the first run).
+        _groupedRecurrence = precision == WeightPrecision.Float32 && maxBatch == 1;
+        if (_groupedRecurrence)
+            for (int l = 0; l < model.NumLayers; l++)
+                for (int d = 0; d < model.Directions; d++) _ = model.Weights(l, d).RecurrentWeightsGrouped;
         if (precision == WeightPrecision.BFloat16)
         {
             int gates = model.Cell.GateCount() * model.HiddenSize;
@@ -104,7 +111,8 @@ public sealed class RnnSession : IDisposable
                     if (Precision == WeightPrecision.BFloat16)
                         RecurrentStep.RunBf16(path, w, B, gx.Slice(gxOffset), ldgx, _product, _productStride, h, c, anyInactive ? inactive : default);
                     else
-                        RecurrentStep.Run(path, w, B, gx.Slice(gxOffset), ldgx, _gh, h, c, anyInactive ? inactive : default, descending: (s & 1) == 1);
+                        RecurrentStep.Run(path, w, B, gx.Slice(gxOffset), ldgx, _gh, h, c, anyInactive ? inactive : default,
+                            descending: (s & 1) == 1, _groupedRecurrence ? w.RecurrentWeightsGrouped : null);
                     for (int b = 0; b < B; b++)
                     {
                         int row = outBatchFirst ? b * T + t : t * B + b;

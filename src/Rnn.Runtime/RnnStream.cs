@@ -56,6 +56,7 @@ public sealed class RnnStream : IDisposable
                 else _ = w.StepWeightsBf16;
             }
             else if (model.Cell != CellKind.Gru) _ = w.StepWeights;
+            else if (streams == 1) { _ = w.InputWeightsGrouped; _ = w.RecurrentWeightsGrouped; }
         }
         Reset();
     }
@@ -95,8 +96,9 @@ public sealed class RnnStream : IDisposable
                 StepBf16(path, w, count, x, h, c, gx);
             else if (w.Cell == CellKind.Gru)
             {
-                Gemm.Multiply(path, x, count, w.InputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false, descending);
-                RecurrentStep.Run(path, w, count, gx, P, _gh, h, c, default, descending);
+                bool grouped = StreamCount == 1; // one row: the grouped copies, packed at creation
+                Gemm.Multiply(path, x, count, w.InputSize, grouped ? w.InputWeightsGrouped : w.InputWeights, w.InputBias, gx, P, accumulate: false, descending);
+                RecurrentStep.Run(path, w, count, gx, P, _gh, h, c, default, descending, grouped ? w.RecurrentWeightsGrouped : null);
             }
             else
             {

@@ -50,6 +50,26 @@ public sealed class RecurrentLayerWeights : IDisposable
         }
     }
 
+    private PackedMatrix? _inputGrouped, _recurrentGrouped;
+
+    /// <summary>
+    /// W_ihᵀ and W_hhᵀ in <see cref="PackedLayout.Groups"/>, for products of one row (a batch-1 session's recurrence,
+    /// a single GRU stream): ~10 % faster there than the panel layout, which batched products keep. Made on first use.
+    /// </summary>
+    internal PackedMatrix InputWeightsGrouped => Grouped(ref _inputGrouped, InputOperand);
+    internal PackedMatrix RecurrentWeightsGrouped => Grouped(ref _recurrentGrouped, RecurrentOperand);
+
+    private PackedMatrix Grouped(ref PackedMatrix? field, int which)
+    {
+        if (field is { } ready) return ready;
+        lock (_stepWeightsLock)
+        {
+            field ??= PackedMatrix.FromWeight(Unpacked(which), Cell.GateCount() * HiddenSize,
+                which == InputOperand ? InputSize : HiddenSize, PackedLayout.Groups);
+            return field;
+        }
+    }
+
     private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
 
     /// <summary>
@@ -131,6 +151,9 @@ public sealed class RecurrentLayerWeights : IDisposable
         {
             _stepWeights?.Dispose();
             _stepWeights = null;
+            _inputGrouped?.Dispose();
+            _recurrentGrouped?.Dispose();
+            _inputGrouped = _recurrentGrouped = null;
             _stepBf16?.Dispose();
             _inputBf16?.Dispose();
             _recurrentBf16?.Dispose();
@@ -174,6 +197,8 @@ public sealed class RecurrentLayerWeights : IDisposable
         InputWeights.Dispose();
         RecurrentWeights.Dispose();
         _stepWeights?.Dispose();
+        _inputGrouped?.Dispose();
+        _recurrentGrouped?.Dispose();
         _stepBf16?.Dispose();
         _inputBf16?.Dispose();
         _recurrentBf16?.Dispose();

@@ -15,17 +15,21 @@ internal static class RecurrentStep
     /// gx: rows × (G·H padded), row r at r·ldgx; overwritten for LSTM/Elman. gh: scratch of rows × padded N (GRU only).
     /// h, c: rows × H, the state, updated in place. active(r) false leaves row r's state untouched.
     /// descending: the order the product visits the weights in (same bits; see <see cref="Gemm.Multiply"/>).
+    /// recurrentWeights: W_hhᵀ in another layout (<see cref="RecurrentLayerWeights.RecurrentWeightsGrouped"/>), or null
+    /// for <see cref="RecurrentLayerWeights.RecurrentWeights"/>; every layout gives the same bits.
     /// </summary>
     public static void Run(KernelPath path, RecurrentLayerWeights w, int rows,
-        Span<float> gx, int ldgx, Span<float> gh, Span<float> h, Span<float> c, ReadOnlySpan<bool> inactive, bool descending = false)
+        Span<float> gx, int ldgx, Span<float> gh, Span<float> h, Span<float> c, ReadOnlySpan<bool> inactive,
+        bool descending = false, PackedMatrix? recurrentWeights = null)
     {
         int hidden = w.HiddenSize;
-        int padded = w.RecurrentWeights.PaddedN;
+        PackedMatrix whh = recurrentWeights ?? w.RecurrentWeights;
+        int padded = whh.PaddedN;
         int span = (rows - 1) * ldgx + padded;
         switch (w.Cell)
         {
             case CellKind.Lstm:
-                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, default, gx.Slice(0, span), ldgx, accumulate: true, descending);
+                Gemm.Multiply(path, h, rows, hidden, whh, default, gx.Slice(0, span), ldgx, accumulate: true, descending);
                 for (int r = 0; r < rows; r++)
                 {
                     if (!inactive.IsEmpty && inactive[r]) continue;
@@ -33,7 +37,7 @@ internal static class RecurrentStep
                 }
                 break;
             case CellKind.Gru:
-                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, w.RecurrentBias, gh, padded, accumulate: false, descending);
+                Gemm.Multiply(path, h, rows, hidden, whh, w.RecurrentBias, gh, padded, accumulate: false, descending);
                 for (int r = 0; r < rows; r++)
                 {
                     if (!inactive.IsEmpty && inactive[r]) continue;
@@ -41,7 +45,7 @@ internal static class RecurrentStep
                 }
                 break;
             default:
-                Gemm.Multiply(path, h, rows, hidden, w.RecurrentWeights, default, gx.Slice(0, span), ldgx, accumulate: true, descending);
+                Gemm.Multiply(path, h, rows, hidden, whh, default, gx.Slice(0, span), ldgx, accumulate: true, descending);
                 bool relu = w.Cell == CellKind.RnnRelu;
                 for (int r = 0; r < rows; r++)
                 {

@@ -104,6 +104,32 @@ public class SessionTests
             }
     }
 
+    /// <summary>A session for one sequence reads W_hh in the grouped layout (a streaming GRU of one stream W_ih too);
+    /// one with room for more keeps the panel layout. Both must give the same bits.</summary>
+    [Theory]
+    [MemberData(nameof(CellsAndPaths))]
+    public void BatchOneLayoutsGiveTheSameBits(CellKind cell, KernelPath path)
+    {
+        const int I = 20, H = 150, T = 6; // 150: two groups, the second partial, and a partial last panel
+        using RnnModel model = RnnModel.CreateRandom(cell, I, H, numLayers: 2, bidirectional: true, seed: 11, kernelPath: path);
+        float[] x = ReferenceRnn.RandomFloats(T * I, 12);
+        float[] yOne = new float[T * model.OutputSize], yWide = new float[yOne.Length];
+        using (RnnSession one = model.CreateSession(T, maxBatch: 1)) one.Run(x, yOne, T, 1);
+        using (RnnSession wide = model.CreateSession(T, maxBatch: 2)) wide.Run(x, yWide, T, 1);
+        Assert.Equal(yWide, yOne);
+
+        using RnnModel forward = RnnModel.CreateRandom(cell, I, H, numLayers: 2, seed: 11, kernelPath: path);
+        using RnnStream single = forward.CreateStream(1);
+        using RnnStream pair = forward.CreateStream(2);
+        float[] hSingle = new float[H], hPair = new float[H];
+        for (int t = 0; t < T; t++)
+        {
+            single.Step(x.AsSpan(t * I, I), hSingle);
+            pair.StepOne(1, x.AsSpan(t * I, I), hPair);
+            Assert.Equal(hPair, hSingle);
+        }
+    }
+
     [Fact]
     public void WholeSequenceRunAllocatesNothingOnceWarm()
     {
