@@ -172,8 +172,9 @@ public sealed class RnnModel : IDisposable
     /// <summary>A whole-sequence runner with buffers for sequences up to the given length and batch.</summary>
     /// <param name="precision">
     /// <see cref="WeightPrecision.BFloat16"/> reads the recurrent weights W_hh as bfloat16 (one matrix-vector product
-    /// per sequence and step; the input projection of all steps stays a float32 matrix product): for small batches,
-    /// where the step is memory-bound, up to twice as fast, with outputs about 1e-3 away from float32's.
+    /// per sequence and step; the input projection of all steps stays a float32 matrix product), with outputs about
+    /// 1e-3 away from float32's. It pays at batch 1–2, where a step is memory-bound (LSTM 256, 100 steps, batch 1:
+    /// 1.06 vs 1.36 ms here); from batch ~8 on, float32's matrix product is faster (batch 16: 17.8 vs 11.6 ms).
     /// </param>
     public RnnSession CreateSession(int maxSequenceLength, int maxBatch = 1, WeightPrecision precision = WeightPrecision.Float32) =>
         new(this, maxSequenceLength, maxBatch, precision);
