@@ -121,28 +121,22 @@ public sealed class RnnStream : IDisposable
     private void StepBf16(KernelPath path, RecurrentLayerWeights w, int count, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> gx)
     {
         int H = _model.HiddenSize, P = _padded, I = w.InputSize;
+        if (w.Cell == CellKind.Gru)
+        {
+            // The input products here; the recurrent half (r gates W_hn h alone) is the session's bf16 step.
+            for (int s = 0; s < count; s++)
+                GemvBf16.Multiply(path, x.Slice(s * I, I), w.InputWeightsBf16, w.InputBias, gx.Slice(s * P, P));
+            RecurrentStep.RunBf16(path, w, count, gx, P, _gh, P, h, c, default);
+            return;
+        }
+        Span<float> xh = _xh.AsSpan(0, I + H);
         for (int s = 0; s < count; s++)
         {
-            Span<float> gxRow = gx.Slice(s * P, P);
-            if (w.Cell == CellKind.Gru)
-            {
-                Span<float> ghRow = _gh.AsSpan(s * P, P);
-                GemvBf16.Multiply(path, x.Slice(s * I, I), w.InputWeightsBf16, w.InputBias, gxRow);
-                GemvBf16.Multiply(path, h.Slice(s * H, H), w.RecurrentWeightsBf16, w.RecurrentBias, ghRow);
-            }
-            else
-            {
-                Span<float> xh = _xh.AsSpan(0, I + H);
-                x.Slice(s * I, I).CopyTo(xh);
-                h.Slice(s * H, H).CopyTo(xh.Slice(I));
-                GemvBf16.Multiply(path, xh, w.StepWeightsBf16, w.InputBias, gxRow);
-            }
+            x.Slice(s * I, I).CopyTo(xh);
+            h.Slice(s * H, H).CopyTo(xh.Slice(I));
+            GemvBf16.Multiply(path, xh, w.StepWeightsBf16, w.InputBias, gx.Slice(s * P, P));
         }
-        if (w.Cell == CellKind.Gru)
-            for (int s = 0; s < count; s++)
-                Cells.GruCell.Pointwise(path, gx.Slice(s * P, 3 * H), _gh.AsSpan(s * P, 3 * H), h.Slice(s * H, H), default);
-        else
-            RecurrentStep.Pointwise(path, w, count, gx, P, h, c);
+        RecurrentStep.Pointwise(path, w, count, gx, P, h, c);
     }
 
     /// <summary>Zeroes the state of every stream.</summary>
