@@ -66,14 +66,8 @@ public static class Npy
     /// <summary>Magic, version, header length and the padded header dict, as numpy's write_array writes them.</summary>
     internal static byte[] BuildPreamble(ReadOnlySpan<int> shape)
     {
-        var dict = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': (");
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (i > 0) dict.Append(", ");
-            dict.Append(shape[i]);
-        }
-        if (shape.Length == 1) dict.Append(',');
-        dict.Append("), }");
+        var dict = new StringBuilder("{'descr': '<f4', 'fortran_order': False, 'shape': ");
+        dict.Append(TensorShapes.FormatTuple(shape)).Append(", }");
 
         // numpy pads with 1..64 spaces plus '\n' so the data starts at a multiple of 64; version 2.0 only
         // when the header outgrows the 16-bit length of version 1.0.

@@ -115,15 +115,6 @@ public static class PyTorchStateDict
             $"{source.SourceName}: no tensor named '*{FirstWeight}': not a PyTorch RNN/LSTM/GRU state_dict.", source.SourceName);
     }
 
-    public static string Show(ReadOnlySpan<int> shape)
-    {
-        if (shape.Length == 1) return $"({shape[0]},)";
-        var sb = new System.Text.StringBuilder("(");
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (i > 0) sb.Append(", ");
-            sb.Append(shape[i]);
-        }
-        return sb.Append(')').ToString();
-    }
+    /// <summary>A shape as PyTorch prints it: "(2, 3)", "(5,)".</summary>
+    public static string Show(ReadOnlySpan<int> shape) => TensorShapes.FormatTuple(shape);
 }

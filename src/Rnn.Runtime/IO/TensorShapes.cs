@@ -26,15 +26,19 @@ internal static class TensorShapes
     }
 
     /// <summary>"[2, 3]"; "[]" for a 0-d tensor.</summary>
-    public static string Format(ReadOnlySpan<int> shape)
+    public static string Format(ReadOnlySpan<int> shape) => $"[{Join(shape)}]";
+
+    /// <summary>Python's tuple form, as PyTorch prints shapes and numpy writes them: "(2, 3)", "(5,)", "()".</summary>
+    public static string FormatTuple(ReadOnlySpan<int> shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({Join(shape)})";
+
+    private static string Join(ReadOnlySpan<int> shape)
     {
-        if (shape.IsEmpty) return "[]";
-        var text = new System.Text.StringBuilder("[");
+        var text = new System.Text.StringBuilder();
         for (int i = 0; i < shape.Length; i++)
         {
             if (i > 0) text.Append(", ");
             text.Append(shape[i]);
         }
-        return text.Append(']').ToString();
+        return text.ToString();
     }
 }
