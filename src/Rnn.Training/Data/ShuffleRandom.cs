@@ -19,10 +19,6 @@ internal struct ShuffleRandom
         _state = z == 0 ? 0x9E3779B97F4A7C15UL : z;
     }
 
-    /// <summary>Generator for one epoch of a shuffled pass: depends only on (seed, epoch), so resuming is exact.</summary>
-    public static ShuffleRandom ForEpoch(ulong seed, int epoch)
-        => new(seed ^ ((ulong)(uint)epoch * 0xD1B54A32D192ED03UL));
-
     public ulong NextUInt64()
     {
         _state ^= _state >> 12;

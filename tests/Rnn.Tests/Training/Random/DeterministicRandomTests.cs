@@ -167,34 +167,16 @@ public class DeterministicRandomTests
     }
 
     [Fact]
-    public void InitUniformUsesPyTorchsRecurrentBound()
-    {
-        Assert.Equal((float)(1 / Math.Sqrt(20)), ParameterInit.RecurrentBound(20));
-        float bound = ParameterInit.RecurrentBound(16);
-        Assert.Equal(0.25f, bound);
-        var values = new float[10_000];
-        ParameterInit.InitUniform(new DeterministicRandom(1), values, bound);
-        Assert.All(values, v => Assert.InRange(v, -0.25f, 0.25f));
-        Assert.True(values.Min() < -0.249f && values.Max() > 0.249f);
-        Assert.True(Math.Abs(values.Average()) < 0.01);
-        var same = new float[10_000];
-        ParameterInit.InitUniform(new DeterministicRandom(1), same, bound);
-        Assert.Equal(values, same);
-    }
-
-    [Fact]
     public void DrawingAllocatesNothing()
     {
         var random = new DeterministicRandom(1);
         var buffer = new float[257];
         random.FillNormal(buffer);
-        DropoutMask.Fill(random, buffer, 0.3f);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
             random.FillNormal(buffer);
             random.FillUniform(buffer, -1, 1);
-            DropoutMask.Fill(random, buffer, 0.3f);
             random.NextNormal();
             random.NextInt(1000);
         }
