@@ -12,10 +12,7 @@ internal struct ShuffleRandom
     public ShuffleRandom(ulong seed)
     {
         // SplitMix64 spreads nearby seeds (0, 1, 2...) apart; xorshift must never start at state 0.
-        ulong z = seed + 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        z ^= z >> 31;
+        ulong z = Random.DeterministicRandom.Mix(seed + 0x9E3779B97F4A7C15UL);
         _state = z == 0 ? 0x9E3779B97F4A7C15UL : z;
     }
 

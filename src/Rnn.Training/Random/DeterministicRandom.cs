@@ -43,7 +43,7 @@ public sealed class DeterministicRandom
     public DeterministicRandom Fork(ulong streamId)
     {
         ulong mixedId = streamId * 0x9E3779B97F4A7C15UL + 0xD1B54A32D192ED03UL;
-        return new DeterministicRandom(Finalize(Seed ^ Finalize(mixedId)));
+        return new DeterministicRandom(Mix(Seed ^ Mix(mixedId)));
     }
 
     /// <summary>64 random bits.</summary>
@@ -155,13 +155,18 @@ public sealed class DeterministicRandom
         return (Math.Sqrt(-2.0 * Math.Log(u1)), 2.0 * Math.PI * u2);
     }
 
+    /// <summary>The seed of step <paramref name="step"/> of a run seeded with <paramref name="seed"/>, from those two
+    /// alone, so a resumed run draws what the uninterrupted one drew.</summary>
+    internal static ulong StepSeed(ulong seed, long step) => Mix(seed * 0x9E3779B97F4A7C15UL + (ulong)step + 1);
+
     private static ulong SplitMix64(ref ulong state)
     {
         state += 0x9E3779B97F4A7C15UL;
-        return Finalize(state);
+        return Mix(state);
     }
 
-    private static ulong Finalize(ulong z)
+    /// <summary>splitmix64's finaliser: a bijection on 64 bits with full avalanche.</summary>
+    internal static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;

@@ -1,3 +1,4 @@
+using Rnn.Training.Random;
 namespace Rnn.Training.Recurrent;
 
 /// <summary>Which dropout a mask belongs to; part of the mask's key so the kinds never share bits.</summary>
@@ -32,7 +33,7 @@ internal static class DropoutMasks
         ulong key = Key(seed, layer, direction, kind, example, time);
         for (int u = 0; u < mask.Length; u++)
         {
-            ulong bits = Mix(key + (ulong)(u + 1) * Golden);
+            ulong bits = DeterministicRandom.Mix(key + (ulong)(u + 1) * Golden);
             mask[u] = (bits >> 40) >= threshold ? scale : 0f;
         }
     }
@@ -40,14 +41,6 @@ internal static class DropoutMasks
     private static ulong Key(ulong seed, int layer, int direction, DropoutKind kind, long example, int time)
     {
         ulong where = ((ulong)kind << 56) ^ ((ulong)(uint)layer << 40) ^ ((ulong)(uint)direction << 32) ^ (uint)time;
-        return Mix(Mix(seed + Golden) ^ Mix(where + Golden2) ^ Mix((ulong)example + Golden3));
-    }
-
-    // splitmix64's finaliser: a bijection on 64 bits with full avalanche.
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
+        return DeterministicRandom.Mix(DeterministicRandom.Mix(seed + Golden) ^ DeterministicRandom.Mix(where + Golden2) ^ DeterministicRandom.Mix((ulong)example + Golden3));
     }
 }

@@ -5,6 +5,7 @@ using Rnn.Training.Checkpoints;
 using Rnn.Training.Data;
 using Rnn.Training.Models;
 using Rnn.Training.Optimizers;
+using Rnn.Training.Random;
 using Rnn.Training.Schedules;
 
 namespace Rnn.Training.Workloads;
@@ -171,7 +172,7 @@ public sealed class CharLmTrainer : IDisposable
             if (_schedule is not null) _schedule.Apply(_adam, (int)_step);
             CharBatchInfo info = _train.Next(_ids, _targets);
             if (info.ResetState) _trainer.ResetState();
-            StepResult result = _trainer.TrainLanguageModel(_ids, _targets, T, DropoutSeed(_run.Seed, _step));
+            StepResult result = _trainer.TrainLanguageModel(_ids, _targets, T, DeterministicRandom.StepSeed(_run.Seed, _step));
             trainTicks += Stopwatch.GetTimestamp() - start;
             sessionSteps++;
             if (double.IsFinite(result.Loss))
@@ -235,15 +236,6 @@ public sealed class CharLmTrainer : IDisposable
             sum += _trainer.EvaluateLanguageModel(_ids, _targets, Settings.SeqLength);
         }
         return sum / chunks;
-    }
-
-    /// <summary>Each step's dropout masks come from (seed, step) alone, so a resumed run draws the same ones.</summary>
-    private static ulong DropoutSeed(ulong seed, long step)
-    {
-        ulong z = seed * 0x9E3779B97F4A7C15UL + (ulong)step + 1;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     private static CharBatcher Batcher(ReadOnlyMemory<int> stream, string split, CharLmSettings s)

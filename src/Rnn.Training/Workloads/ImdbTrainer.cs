@@ -103,7 +103,7 @@ public sealed class ImdbTrainer : IDisposable
                     Train.GetRow(row).CopyTo(_ids.AsSpan(r * s.MaxLength, s.MaxLength));
                     _labels[r] = Train.Labels[row];
                 }
-                StepResult result = _trainer.TrainClassifier(_ids, _labels, s.MaxLength, MixSeed(s.Seed, step));
+                StepResult result = _trainer.TrainClassifier(_ids, _labels, s.MaxLength, DeterministicRandom.StepSeed(s.Seed, step));
                 long ticks = Stopwatch.GetTimestamp() - start;
                 trainTicks += ticks;
                 epochTicks += ticks;
@@ -155,14 +155,6 @@ public sealed class ImdbTrainer : IDisposable
             for (int r = 0; r < n; r++) loss += ImdbMetrics.Bce(buffer[r], _labels[r]);
         }
         return new ImdbMetrics(tp, fp, tn, fn, loss / count);
-    }
-
-    private static ulong MixSeed(ulong seed, long step)
-    {
-        ulong z = seed * 0x9E3779B97F4A7C15UL + (ulong)step + 1;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     public void Dispose() => _trainer.Dispose();
