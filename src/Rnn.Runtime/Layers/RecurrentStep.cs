@@ -25,35 +25,18 @@ internal static class RecurrentStep
         int hidden = w.HiddenSize;
         PackedMatrix whh = recurrentWeights ?? w.RecurrentWeights;
         int padded = whh.PaddedN;
-        int span = (rows - 1) * ldgx + padded;
-        switch (w.Cell)
+        if (w.Cell == CellKind.Gru)
         {
-            case CellKind.Lstm:
-                Gemm.Multiply(path, h, rows, hidden, whh, default, gx.Slice(0, span), ldgx, accumulate: true, descending);
-                for (int r = 0; r < rows; r++)
-                {
-                    if (!inactive.IsEmpty && inactive[r]) continue;
-                    LstmCell.Pointwise(path, gx.Slice(r * ldgx, 4 * hidden), c.Slice(r * hidden, hidden), h.Slice(r * hidden, hidden), default);
-                }
-                break;
-            case CellKind.Gru:
-                Gemm.Multiply(path, h, rows, hidden, whh, w.RecurrentBias, gh, padded, accumulate: false, descending);
-                for (int r = 0; r < rows; r++)
-                {
-                    if (!inactive.IsEmpty && inactive[r]) continue;
-                    GruCell.Pointwise(path, gx.Slice(r * ldgx, 3 * hidden), gh.Slice(r * padded, 3 * hidden), h.Slice(r * hidden, hidden), default);
-                }
-                break;
-            default:
-                Gemm.Multiply(path, h, rows, hidden, whh, default, gx.Slice(0, span), ldgx, accumulate: true, descending);
-                bool relu = w.Cell == CellKind.RnnRelu;
-                for (int r = 0; r < rows; r++)
-                {
-                    if (!inactive.IsEmpty && inactive[r]) continue;
-                    ElmanCell.Pointwise(path, gx.Slice(r * ldgx, hidden), h.Slice(r * hidden, hidden), relu);
-                }
-                break;
+            Gemm.Multiply(path, h, rows, hidden, whh, w.RecurrentBias, gh, padded, accumulate: false, descending);
+            for (int r = 0; r < rows; r++)
+            {
+                if (!inactive.IsEmpty && inactive[r]) continue;
+                GruCell.Pointwise(path, gx.Slice(r * ldgx, 3 * hidden), gh.Slice(r * padded, 3 * hidden), h.Slice(r * hidden, hidden), default);
+            }
+            return;
         }
+        Gemm.Multiply(path, h, rows, hidden, whh, default, gx.Slice(0, (rows - 1) * ldgx + padded), ldgx, accumulate: true, descending);
+        Pointwise(path, w, rows, gx, ldgx, h, c, inactive);
     }
 
     /// <summary>
@@ -67,7 +50,6 @@ internal static class RecurrentStep
         int hidden = w.HiddenSize;
         int gates = w.Cell.GateCount() * hidden;
         PackedMatrixBf16 weights = w.RecurrentWeightsBf16;
-        bool relu = w.Cell == CellKind.RnnRelu;
         for (int r = 0; r < rows; r++)
         {
             if (!inactive.IsEmpty && inactive[r]) continue;
@@ -82,22 +64,28 @@ internal static class RecurrentStep
             }
             GemvBf16.Multiply(path, hr, weights, default, pr);
             TensorPrimitives.Add(pre, pr.Slice(0, gates), pre);
-            if (w.Cell == CellKind.Lstm) LstmCell.Pointwise(path, pre, c.Slice(r * hidden, hidden), hr, default);
-            else ElmanCell.Pointwise(path, pre, hr, relu);
+            PointwiseRow(path, w, r, gx, ldgx, h, c);
         }
     }
 
-    /// <summary>The element-wise pass alone, for LSTM/Elman rows whose gx already holds every product and bias.</summary>
-    public static void Pointwise(KernelPath path, RecurrentLayerWeights w, int rows, Span<float> gx, int ldgx, Span<float> h, Span<float> c)
+    /// <summary>The element-wise pass alone, for LSTM/Elman rows whose gx already holds every product and bias;
+    /// rows marked in <paramref name="inactive"/> (if given) keep their state.</summary>
+    public static void Pointwise(KernelPath path, RecurrentLayerWeights w, int rows, Span<float> gx, int ldgx, Span<float> h, Span<float> c,
+        ReadOnlySpan<bool> inactive = default)
     {
-        int hidden = w.HiddenSize;
-        bool relu = w.Cell == CellKind.RnnRelu;
         for (int r = 0; r < rows; r++)
         {
-            if (w.Cell == CellKind.Lstm)
-                LstmCell.Pointwise(path, gx.Slice(r * ldgx, 4 * hidden), c.Slice(r * hidden, hidden), h.Slice(r * hidden, hidden), default);
-            else
-                ElmanCell.Pointwise(path, gx.Slice(r * ldgx, hidden), h.Slice(r * hidden, hidden), relu);
+            if (!inactive.IsEmpty && inactive[r]) continue;
+            PointwiseRow(path, w, r, gx, ldgx, h, c);
         }
+    }
+
+    private static void PointwiseRow(KernelPath path, RecurrentLayerWeights w, int r, Span<float> gx, int ldgx, Span<float> h, Span<float> c)
+    {
+        int hidden = w.HiddenSize;
+        if (w.Cell == CellKind.Lstm)
+            LstmCell.Pointwise(path, gx.Slice(r * ldgx, 4 * hidden), c.Slice(r * hidden, hidden), h.Slice(r * hidden, hidden), default);
+        else
+            ElmanCell.Pointwise(path, gx.Slice(r * ldgx, hidden), h.Slice(r * hidden, hidden), w.Cell == CellKind.RnnRelu);
     }
 }
