@@ -22,7 +22,7 @@ public sealed unsafe class PackedMatrix : IDisposable
     public int N { get; }
     public int PaddedN { get; }
     public int PanelCount => PaddedN / PanelWidth;
-    public PackedLayout Layout { get; }
+    public PackedLayout Layout => _panelsPerGroup == 1 ? PackedLayout.Panels : PackedLayout.Groups;
 
     private PackedMatrix(int k, int n, PackedLayout layout)
     {
@@ -32,7 +32,6 @@ public sealed unsafe class PackedMatrix : IDisposable
         K = k;
         N = n;
         PaddedN = RoundUp(n, PanelWidth);
-        Layout = layout;
         _panelsPerGroup = layout == PackedLayout.Groups ? GroupPanels : 1;
         nuint bytes = (nuint)((long)PaddedN * k * sizeof(float));
         _data = (float*)NativeMemory.AlignedAlloc(bytes, 64);

@@ -25,32 +25,16 @@ public sealed class RecurrentLayerWeights : IDisposable
     /// <summary>Empty except for GRU.</summary>
     public float[] RecurrentBias { get; }
 
-    private PackedMatrix? _stepWeights;
-    private readonly object _stepWeightsLock = new();
+    private readonly object _lazyCopiesLock = new();
+    private PackedMatrix? _stepWeights, _inputGrouped, _recurrentGrouped;
+    private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
 
     /// <summary>
     /// [W_ih | W_hh]ᵀ (K = I + H, N = G·H) for LSTM and Elman cells: a streaming step multiplies [x; h] by it in one
-    /// pass over the weights instead of two. Packed on first use (only streams need it). GRU keeps the products apart
-    /// because r multiplies W_hn h alone.
+    /// pass over the weights instead of two. Packed on first use (only streams need it), in the grouped layout a
+    /// batch-1 product reads fastest. GRU keeps the products apart because r multiplies W_hn h alone.
     /// </summary>
-    internal PackedMatrix StepWeights
-    {
-        get
-        {
-            if (_stepWeights is { } ready) return ready;
-            lock (_stepWeightsLock)
-            {
-                if (_stepWeights is null)
-                {
-                    int rows = Cell.GateCount() * HiddenSize;
-                    _stepWeights = PackedMatrix.FromWeight(Unpacked(StepOperand), rows, InputSize + HiddenSize, PackedLayout.Groups);
-                }
-                return _stepWeights;
-            }
-        }
-    }
-
-    private PackedMatrix? _inputGrouped, _recurrentGrouped;
+    internal PackedMatrix StepWeights => Grouped(ref _stepWeights, StepOperand);
 
     /// <summary>
     /// W_ihᵀ and W_hhᵀ in <see cref="PackedLayout.Groups"/>, for products of one row (a batch-1 session's recurrence,
@@ -59,22 +43,9 @@ public sealed class RecurrentLayerWeights : IDisposable
     internal PackedMatrix InputWeightsGrouped => Grouped(ref _inputGrouped, InputOperand);
     internal PackedMatrix RecurrentWeightsGrouped => Grouped(ref _recurrentGrouped, RecurrentOperand);
 
-    private PackedMatrix Grouped(ref PackedMatrix? field, int which)
-    {
-        if (field is { } ready) return ready;
-        lock (_stepWeightsLock)
-        {
-            field ??= PackedMatrix.FromWeight(Unpacked(which), Cell.GateCount() * HiddenSize,
-                which == InputOperand ? InputSize : HiddenSize, PackedLayout.Groups);
-            return field;
-        }
-    }
-
-    private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
-
     /// <summary>
-    /// bfloat16 copies for streams that ask for <see cref="WeightPrecision.BFloat16"/>: [W_ih | W_hh]ᵀ for LSTM and
-    /// Elman, W_ihᵀ and W_hhᵀ apart for GRU. Made on first use.
+    /// bfloat16 copies for streams and sessions that ask for <see cref="WeightPrecision.BFloat16"/>: [W_ih | W_hh]ᵀ
+    /// for LSTM and Elman streams, W_ihᵀ and W_hhᵀ apart for GRU streams and for sessions. Made on first use.
     /// </summary>
     internal PackedMatrixBf16 StepWeightsBf16 => Bf16(ref _stepBf16, StepOperand);
     internal PackedMatrixBf16 InputWeightsBf16 => Bf16(ref _inputBf16, InputOperand);
@@ -82,11 +53,13 @@ public sealed class RecurrentLayerWeights : IDisposable
 
     private const int StepOperand = 0, InputOperand = 1, RecurrentOperand = 2;
 
+    private int OperandK(int which) => which switch { StepOperand => InputSize + HiddenSize, InputOperand => InputSize, _ => HiddenSize };
+
     /// <summary>W_ih, W_hh or [W_ih | W_hh] back in PyTorch's row-major (G·H, K) layout, read from the packed copies.</summary>
     private float[] Unpacked(int which)
     {
         int rows = Cell.GateCount() * HiddenSize;
-        int k = which switch { StepOperand => InputSize + HiddenSize, InputOperand => InputSize, _ => HiddenSize };
+        int k = OperandK(which);
         var w = new float[rows * k];
         for (int n = 0; n < rows; n++)
         {
@@ -101,16 +74,22 @@ public sealed class RecurrentLayerWeights : IDisposable
         return w;
     }
 
+    private PackedMatrix Grouped(ref PackedMatrix? field, int which)
+    {
+        if (field is { } ready) return ready;
+        lock (_lazyCopiesLock)
+        {
+            field ??= PackedMatrix.FromWeight(Unpacked(which), Cell.GateCount() * HiddenSize, OperandK(which), PackedLayout.Groups);
+            return field;
+        }
+    }
+
     private PackedMatrixBf16 Bf16(ref PackedMatrixBf16? field, int which)
     {
         if (field is { } ready) return ready;
-        lock (_stepWeightsLock)
+        lock (_lazyCopiesLock)
         {
-            if (field is null)
-            {
-                int k = which switch { StepOperand => InputSize + HiddenSize, InputOperand => InputSize, _ => HiddenSize };
-                field = new PackedMatrixBf16(Unpacked(which), Cell.GateCount() * HiddenSize, k);
-            }
+            field ??= new PackedMatrixBf16(Unpacked(which), Cell.GateCount() * HiddenSize, OperandK(which));
             return field;
         }
     }
@@ -119,12 +98,9 @@ public sealed class RecurrentLayerWeights : IDisposable
     public float[] BiasIh { get; }
     public float[] BiasHh { get; }
 
-    /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).
-    /// <paramref name="layout"/> is that of the input and recurrent weights (the fused step weights, read by
-    /// streams, are always <see cref="PackedLayout.Groups"/>).</summary>
+    /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).</summary>
     public RecurrentLayerWeights(CellKind cell, int inputSize, int hiddenSize,
-        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh,
-        PackedLayout layout = PackedLayout.Panels)
+        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh)
     {
         int rows = cell.GateCount() * hiddenSize;
         if (wih.Length != rows * inputSize) throw new ArgumentException($"weight_ih has {wih.Length} elements, expected {rows} x {inputSize}.", nameof(wih));
@@ -133,8 +109,8 @@ public sealed class RecurrentLayerWeights : IDisposable
         Cell = cell;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
-        InputWeights = PackedMatrix.FromWeight(wih, rows, inputSize, layout);
-        RecurrentWeights = PackedMatrix.FromWeight(whh, rows, hiddenSize, layout);
+        InputWeights = PackedMatrix.FromWeight(wih, rows, inputSize);
+        RecurrentWeights = PackedMatrix.FromWeight(whh, rows, hiddenSize);
         BiasIh = bih.ToArray();
         BiasHh = bhh.ToArray();
         InputBias = new float[rows];
@@ -147,18 +123,7 @@ public sealed class RecurrentLayerWeights : IDisposable
     {
         InputWeights.RepackFromWeight(wih);
         RecurrentWeights.RepackFromWeight(whh);
-        lock (_stepWeightsLock)
-        {
-            _stepWeights?.Dispose();
-            _stepWeights = null;
-            _inputGrouped?.Dispose();
-            _recurrentGrouped?.Dispose();
-            _inputGrouped = _recurrentGrouped = null;
-            _stepBf16?.Dispose();
-            _inputBf16?.Dispose();
-            _recurrentBf16?.Dispose();
-            _stepBf16 = _inputBf16 = _recurrentBf16 = null;
-        }
+        ReleaseLazyCopies(); // made again from the new weights when next asked for
         bih.CopyTo(BiasIh);
         bhh.CopyTo(BiasHh);
         FoldBiases();
@@ -192,15 +157,25 @@ public sealed class RecurrentLayerWeights : IDisposable
                 destination[n * packed.K + k] = packed[k, n];
     }
 
+    private void ReleaseLazyCopies()
+    {
+        lock (_lazyCopiesLock)
+        {
+            _stepWeights?.Dispose();
+            _inputGrouped?.Dispose();
+            _recurrentGrouped?.Dispose();
+            _stepBf16?.Dispose();
+            _inputBf16?.Dispose();
+            _recurrentBf16?.Dispose();
+            _stepWeights = _inputGrouped = _recurrentGrouped = null;
+            _stepBf16 = _inputBf16 = _recurrentBf16 = null;
+        }
+    }
+
     public void Dispose()
     {
         InputWeights.Dispose();
         RecurrentWeights.Dispose();
-        _stepWeights?.Dispose();
-        _inputGrouped?.Dispose();
-        _recurrentGrouped?.Dispose();
-        _stepBf16?.Dispose();
-        _inputBf16?.Dispose();
-        _recurrentBf16?.Dispose();
+        ReleaseLazyCopies();
     }
 }
