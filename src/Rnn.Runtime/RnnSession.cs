@@ -54,7 +54,7 @@ public sealed class RnnSession : IDisposable
         if (precision == WeightPrecision.BFloat16)
         {
             int gates = model.Cell.GateCount() * model.HiddenSize;
-            _productStride = PackedMatrix.RoundUp(gates, PackedMatrixBf16.GroupWidth);
+            _productStride = PackedMatrixBf16.PaddedWidth(gates);
             _product = pool.Rent(maxBatch * _productStride);
             for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first run
                 for (int d = 0; d < model.Directions; d++) _ = model.Weights(l, d).RecurrentWeightsBf16;

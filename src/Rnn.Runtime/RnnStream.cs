@@ -36,7 +36,7 @@ public sealed class RnnStream : IDisposable
         int gates = model.Cell.GateCount() * model.HiddenSize;
         // bf16 products write whole 64-column groups; float32 ones whole 16-column panels.
         _padded = precision == WeightPrecision.BFloat16
-            ? (gates + PackedMatrixBf16.GroupWidth - 1) / PackedMatrixBf16.GroupWidth * PackedMatrixBf16.GroupWidth
+            ? PackedMatrixBf16.PaddedWidth(gates)
             : model.Weights(0, 0).RecurrentWeights.PaddedN;
         var pool = ArrayPool<float>.Shared;
         int state = model.NumLayers * streams * model.HiddenSize;

@@ -10,6 +10,9 @@ namespace Rnn.Runtime.Kernels;
 public sealed unsafe class PackedMatrixBf16 : IDisposable
 {
     public const int GroupWidth = 64;
+
+    /// <summary>The width a product over <paramref name="n"/> output columns writes: whole groups.</summary>
+    public static int PaddedWidth(int n) => PackedMatrix.RoundUp(n, GroupWidth);
     private ushort* _data;
 
     public int K { get; }
@@ -27,7 +30,7 @@ public sealed unsafe class PackedMatrixBf16 : IDisposable
             throw new ArgumentException($"Weight has {weight.Length} elements, expected {rows} x {cols}.", nameof(weight));
         K = cols;
         N = rows;
-        PaddedN = (rows + GroupWidth - 1) / GroupWidth * GroupWidth;
+        PaddedN = PaddedWidth(rows);
         nuint bytes = (nuint)((long)PaddedN * K * sizeof(ushort));
         _data = (ushort*)NativeMemory.AlignedAlloc(bytes, 64);
         NativeMemory.Clear(_data, bytes);
