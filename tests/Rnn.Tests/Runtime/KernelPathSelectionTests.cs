@@ -20,8 +20,10 @@ public class KernelPathSelectionTests
     [Fact]
     public void UnsupportedPathIsAClearError()
     {
-        if (KernelPaths.Widest == KernelPath.Vector512) return; // nothing above the widest path to ask for
-        var e = Assert.Throws<PlatformNotSupportedException>(() => KernelPaths.EnsureSupported(KernelPath.Vector512));
+        // One above the widest path this machine has (on an AVX-512 machine, a value past the enum's last).
+        var above = (KernelPath)((int)KernelPaths.Widest + 1);
+        var e = Assert.Throws<PlatformNotSupportedException>(() => KernelPaths.EnsureSupported(above));
         Assert.Contains("not accelerated", e.Message);
+        Assert.Throws<PlatformNotSupportedException>(() => KernelPaths.EnsureSupported((KernelPath)(-1)));
     }
 }

@@ -23,14 +23,12 @@ internal sealed class GoldenCase
     public required double GradRtol { get; init; }
 
     public string PathOf(string file) => System.IO.Path.Combine(Directory, file);
-    public bool Has(string file) => File.Exists(PathOf(file));
     public NpyArray Read(string file) => Npy.Read(PathOf(file));
 
     public static GoldenCase Load(string name)
     {
-        string root = GoldenData.Root ?? throw new InvalidOperationException("../shared/golden not found");
-        string dir = System.IO.Path.Combine(root, name);
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(System.IO.Path.Combine(dir, "manifest.json")));
+        string dir = GoldenData.CaseDirectory(name);
+        using JsonDocument doc = GoldenData.ReadManifest(name);
         JsonElement m = doc.RootElement;
         string mode = m.GetProperty("mode").GetString()!;
         CellKind cell = mode switch
@@ -60,21 +58,22 @@ internal sealed class GoldenCase
         };
     }
 
-    /// <summary>Names of the recurrent cases listed in index.json (none when the folder is absent).</summary>
-    public static IEnumerable<string> RnnCaseNames()
-    {
-        string? root = GoldenData.Root;
-        if (root is null) yield break;
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(System.IO.Path.Combine(root, "index.json")));
-        foreach (JsonElement c in doc.RootElement.GetProperty("rnn_cases").EnumerateArray())
-            yield return c.GetProperty("name").GetString()!;
-    }
-
     /// <summary>Every recurrent case on every kernel path this machine runs.</summary>
     public static IEnumerable<object[]> CasesByPath()
     {
-        foreach (string name in RnnCaseNames())
+        foreach (string name in GoldenData.RnnCaseNames())
             foreach (KernelPath path in KernelPaths.Supported())
                 yield return [name, path];
+    }
+
+    /// <summary>The unidirectional recurrent cases (the ones a stream can run) on every kernel path.</summary>
+    public static IEnumerable<object[]> UnidirectionalCasesByPath()
+    {
+        foreach (string name in GoldenData.RnnCaseNames())
+        {
+            if (Load(name).Bidirectional) continue;
+            foreach (KernelPath path in KernelPaths.Supported())
+                yield return [name, path];
+        }
     }
 }

@@ -160,7 +160,8 @@ public class CharLmTrainerTests
     {
         using var tmp = new TempDirectory();
         string text = WriteText(tmp, WorkloadFixtures.GrammarText(400));
-        var settings = Small with { Steps = 40, EvalEvery = 40, ValidationFraction = 0.1 };
+        // One thread: both shards run on this thread, where GetAllocatedBytesForCurrentThread sees every allocation.
+        var settings = Small with { Steps = 40, EvalEvery = 40, ValidationFraction = 0.1, Threads = 1 };
         using CharLmTrainer trainer = CharLmTrainer.Create(text, settings);
         var observer = new AllocationProbe(40);
         trainer.Train(tmp.File("model.safetensors"), observer);
