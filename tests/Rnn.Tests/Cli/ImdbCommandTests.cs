@@ -11,7 +11,7 @@ public class ImdbCommandTests
     [Fact]
     public void TrainEvalPredictOnAnEasySentiment()
     {
-        using var tmp = new Rnn.Tests.TestSupport.TempDirectory();
+        using var tmp = new TempDirectory();
         WorkloadFixtures.WriteSentimentData(tmp.Path, trainCount: 320, testCount: 100);
         string model = tmp.File("imdb.safetensors");
         var train = CliRunner.Run("imdb", "train", "--data", tmp.Path, "--vocab", "30", "--maxlen", "20", "--embed", "16", "--hidden", "16",
@@ -46,7 +46,7 @@ public class ImdbCommandTests
     [Fact]
     public void BadInputExitsWithTwo()
     {
-        using var tmp = new Rnn.Tests.TestSupport.TempDirectory();
+        using var tmp = new TempDirectory();
         string corrupt = tmp.File("corrupt.safetensors");
         File.WriteAllBytes(corrupt, new byte[64]);
         string output = tmp.File("out.safetensors");
@@ -62,7 +62,7 @@ public class ImdbCommandTests
     public void TrainsOnTheRealDataWithALimit()
     {
         string data = Path.Combine(SharedDataLocator.DataFolder!, "imdb");
-        using var tmp = new Rnn.Tests.TestSupport.TempDirectory();
+        using var tmp = new TempDirectory();
         var r = CliRunner.Run("imdb", "train", "--data", data, "--limit", "64", "--maxlen", "20", "--embed", "8", "--hidden", "8",
             "--epochs", "1", "--json", "--out", tmp.File("imdb.safetensors"));
         Assert.True(r.ExitCode == 0, r.StdErr);

@@ -1,5 +1,6 @@
 using System.Text;
 using Rnn.Runtime.IO;
+using Rnn.Tests.TestSupport;
 using Rnn.Training.Data;
 
 namespace Rnn.Tests.Training.Data;

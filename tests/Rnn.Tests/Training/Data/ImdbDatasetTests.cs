@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Rnn.Runtime.IO;
+using Rnn.Tests.TestSupport;
 using Rnn.Training.Data;
 
 namespace Rnn.Tests.Training.Data;
