@@ -6,20 +6,8 @@ internal static class KernelTestData
     /// <summary>Unit round-off of float (2^-24).</summary>
     public const double FloatEpsilon = 1.0 / (1 << 24);
 
-    public static float[] Random(int length, int seed, float scale = 1f)
-    {
-        var random = new Random(seed);
-        var values = new float[length];
-        for (int i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() * 2 - 1) * scale;
-        return values;
-    }
-
-    public static float[] Filled(int length, float value)
-    {
-        var values = new float[length];
-        Array.Fill(values, value);
-        return values;
-    }
+    /// <summary>Uniform in [-scale, scale), repeatable from the seed (<see cref="TestSupport.ReferenceRnn.RandomFloats"/>).</summary>
+    public static float[] Random(int length, int seed, float scale = 1f) => TestSupport.ReferenceRnn.RandomFloats(length, seed, scale);
 
     /// <summary>
     /// A bound on the rounding error of a float FMA chain of <paramref name="terms"/> products whose magnitudes

@@ -43,8 +43,8 @@ public class ClipGradNormGoldenTests
         float totalNorm = GradientClipping.ClipGradNorm(parameters, maxNorm, normType, errorIfNonfinite: false, path);
 
         // Our norm is summed in double; libtorch's in float32 can be an ulp off, which moves every grad by ~1 ulp.
-        TrainingAssert.Close(expectedNorm, totalNorm, atol: 1e-7, rtol: 3e-7, $"{caseFile} total norm");
+        Tolerance.AssertClose(expectedNorm, totalNorm, atol: 1e-7, rtol: 3e-7, $"{caseFile} total norm");
         foreach (Parameter p in parameters)
-            TrainingAssert.Close(expectedAfter[p.Name], p.Grad, atol: 1e-7, rtol: 1e-6, $"{caseFile} {p.Name}");
+            Tolerance.AssertClose(expectedAfter[p.Name], p.Grad, atol: 1e-7, rtol: 1e-6, $"{caseFile} {p.Name}");
     }
 }

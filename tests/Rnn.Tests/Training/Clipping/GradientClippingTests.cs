@@ -50,13 +50,13 @@ public class GradientClippingTests
 
         float total = GradientClipping.ClipGradNorm(set, maxNorm: 1f, normType, errorIfNonfinite: false, path);
 
-        TrainingAssert.Close(expected, total, 0, 1e-6, $"p={normType} norm");
+        Tolerance.AssertClose(expected, total, 0, 1e-6, $"p={normType} norm");
         float coefficient = 1f / (total + 1e-6f);
         for (int k = 0; k < set.Count; k++)
             for (int i = 0; i < before[k].Length; i++)
                 Assert.Equal(before[k][i] * coefficient, set[k].Grad[i]);
         // After clipping the norm is (just under) the maximum.
-        TrainingAssert.Close(1.0, ReferenceNorm(set, normType), 0, 2e-6, $"p={normType} norm after clipping");
+        Tolerance.AssertClose(1.0, ReferenceNorm(set, normType), 0, 2e-6, $"p={normType} norm after clipping");
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class GradientClippingTests
         ParameterSet set = Gradients(5, 1e30f, 64);
         float total = GradientClipping.ClipGradNorm(set, 1f);
         Assert.True(float.IsFinite(total) && total > 1e30f);
-        TrainingAssert.Close(1.0, ReferenceNorm(set, 2), 0, 1e-5, "norm after clipping");
+        Tolerance.AssertClose(1.0, ReferenceNorm(set, 2), 0, 1e-5, "norm after clipping");
     }
 
     [Theory]

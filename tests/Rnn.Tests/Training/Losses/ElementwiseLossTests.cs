@@ -1,4 +1,5 @@
 using Rnn.Training.Losses;
+using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Training.Losses;
 
@@ -45,11 +46,11 @@ public class ElementwiseLossTests
         var gradient = new float[x.Length];
         Array.Fill(gradient, 7f);
         float value = Run(loss, x, y, gradient, reduction, mask);
-        TrainingAssert.Close(expected, value, 1e-6, 1e-6, $"{loss} loss");
-        TrainingAssert.Close(expected, Forward(loss, x, y, reduction, mask), 1e-6, 1e-6, $"{loss} forward");
+        Tolerance.AssertClose(expected, value, 1e-6, 1e-6, $"{loss} loss");
+        Tolerance.AssertClose(expected, Forward(loss, x, y, reduction, mask), 1e-6, 1e-6, $"{loss} forward");
 
         double[] numeric = LossReference.FiniteDifferenceGradient(xd, v => Reference(loss, v, yd, mean, mask));
-        TrainingAssert.Close(numeric, gradient, 1e-7, 1e-5, $"{loss} gradient");
+        Tolerance.AssertClose(numeric, gradient, 1e-7, 1e-5, $"{loss} gradient");
         if (masked)
             for (int j = rowLength; j < 2 * rowLength; j++) Assert.Equal(0f, gradient[j]); // row 1 is padding
     }
@@ -73,9 +74,9 @@ public class ElementwiseLossTests
         var gradient = new float[5];
         float loss = BinaryCrossEntropyWithLogitsLoss.ForwardBackward(x, y, gradient, LossReduction.Sum);
         // Confident and right: ~e^-100 each; confident and wrong: ~100 each; x = 0: log 2.
-        TrainingAssert.Close(200 + Math.Log(2), loss, 0, 1e-6, "loss");
+        Tolerance.AssertClose(200 + Math.Log(2), loss, 0, 1e-6, "loss");
         float[] expectedGradient = [0f, 0f, 1f, -1f, 0f];
-        TrainingAssert.Close(expectedGradient, gradient, 1e-7, 0, "gradient");
+        Tolerance.AssertClose(expectedGradient, gradient, 1e-7, 0, "gradient");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Rnn.Training.Losses;
+using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Training.Losses;
 
@@ -31,11 +32,11 @@ public class SoftmaxCrossEntropyLossTests
         var gradient = new float[logits.Length];
         float fused = SoftmaxCrossEntropyLoss.ForwardBackward(logits, targets, classes, gradient, reduction);
 
-        TrainingAssert.Close(expected, forward, 1e-6, 1e-6, "forward loss");
-        TrainingAssert.Close(expected, fused, 1e-6, 1e-6, "forward-backward loss");
+        Tolerance.AssertClose(expected, forward, 1e-6, 1e-6, "forward loss");
+        Tolerance.AssertClose(expected, fused, 1e-6, 1e-6, "forward-backward loss");
         double[] numeric = LossReference.FiniteDifferenceGradient(
             x, v => LossReference.CrossEntropy(v, targets, classes, mean, null, Ignore));
-        TrainingAssert.Close(numeric, gradient, 1e-7, 1e-5, "gradient");
+        Tolerance.AssertClose(numeric, gradient, 1e-7, 1e-5, "gradient");
     }
 
     [Theory]
@@ -55,20 +56,20 @@ public class SoftmaxCrossEntropyLossTests
         var gradient = new float[logits.Length];
         Array.Fill(gradient, 42f); // stale values must be overwritten
         float loss = SoftmaxCrossEntropyLoss.ForwardBackward(logits, targets, classes, gradient, reduction, mask);
-        TrainingAssert.Close(expected, loss, 1e-6, 1e-6, "masked loss");
-        TrainingAssert.Close(expected, SoftmaxCrossEntropyLoss.Forward(logits, targets, classes, reduction, mask), 1e-6, 1e-6, "forward");
+        Tolerance.AssertClose(expected, loss, 1e-6, 1e-6, "masked loss");
+        Tolerance.AssertClose(expected, SoftmaxCrossEntropyLoss.Forward(logits, targets, classes, reduction, mask), 1e-6, 1e-6, "forward");
 
         foreach (int excluded in new[] { 1, 4, 6 })
             for (int j = 0; j < classes; j++) Assert.Equal(0f, gradient[excluded * classes + j]);
         double[] numeric = LossReference.FiniteDifferenceGradient(
             x, v => LossReference.CrossEntropy(v, targets, classes, mean, mask, Ignore));
-        TrainingAssert.Close(numeric, gradient, 1e-7, 1e-5, "masked gradient");
+        Tolerance.AssertClose(numeric, gradient, 1e-7, 1e-5, "masked gradient");
 
         if (mean)
         {
             // Mean divides by the counted weight (1+1+0.5+1+1 = 4.5), not by the row count.
             double sum = LossReference.CrossEntropy(x, targets, classes, false, mask, Ignore);
-            TrainingAssert.Close(sum / 4.5, loss, 1e-6, 1e-6, "mean denominator");
+            Tolerance.AssertClose(sum / 4.5, loss, 1e-6, 1e-6, "mean denominator");
         }
     }
 
@@ -79,7 +80,7 @@ public class SoftmaxCrossEntropyLossTests
         int[] targets = [2, 0, 2, 1];
         double expected = LossReference.CrossEntropy(LossReference.ToDouble(logits), targets, 3, true, null, ignoreIndex: 2);
         float loss = SoftmaxCrossEntropyLoss.Forward(logits, targets, 3, ignoreIndex: 2);
-        TrainingAssert.Close(expected, loss, 1e-6, 1e-6, "loss with ignore index 2");
+        Tolerance.AssertClose(expected, loss, 1e-6, 1e-6, "loss with ignore index 2");
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public class SoftmaxCrossEntropyLossTests
         var gradient = new float[6];
         float loss = SoftmaxCrossEntropyLoss.ForwardBackward(logits, targets, 3, gradient, LossReduction.Sum);
         // Row 0: lse ≈ 1000, loss ≈ 2000; row 1: lse ≈ 50000, target 3 → 49997.
-        TrainingAssert.Close(2000.0 + 49997.0, loss, 0, 1e-6, "loss");
+        Tolerance.AssertClose(2000.0 + 49997.0, loss, 0, 1e-6, "loss");
         Assert.All(gradient, g => Assert.True(float.IsFinite(g)));
         Assert.Equal(1f, gradient[0], 6);
         Assert.Equal(-1f, gradient[1], 6);

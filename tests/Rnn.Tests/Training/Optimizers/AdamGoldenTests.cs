@@ -52,7 +52,7 @@ public class AdamGoldenTests
             {
                 float[] expected = TrainingGolden.Floats(step.GetProperty("params_after").GetProperty(p.Name));
                 // README: a float64 recomputation agrees to < 1e-7 absolute; float32 rounding of p (~1) adds ~1e-7.
-                TrainingAssert.Close(expected, p.Value, atol: 1e-6, rtol: 1e-6, $"{caseFile} step {number} {p.Name}");
+                Tolerance.AssertClose(expected, p.Value, atol: 1e-6, rtol: 1e-6, $"{caseFile} step {number} {p.Name}");
             }
             stepsChecked++;
         }

@@ -1,6 +1,7 @@
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Optimizers;
 using Rnn.Training.Parameters;
+using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Training.Optimizers;
 
@@ -33,10 +34,10 @@ public class OptimizerReferenceTests
             for (int k = 0; k < parameters.Count; k++)
             {
                 c.ReferenceStep(reference[k], parameters[k].Grad, state[k], t);
-                TrainingAssert.Close(reference[k], parameters[k].Value, atol: 1e-6, rtol: 1e-5, $"{c.Name} step {t} p{k}");
+                Tolerance.AssertClose(reference[k], parameters[k].Value, atol: 1e-6, rtol: 1e-5, $"{c.Name} step {t} p{k}");
             }
             // The step must actually move the parameters, or the comparison proves nothing.
-            Assert.True(TrainingAssert.MaxAbsDifference(before, parameters[1].Value) > 1e-4, $"{c.Name}: step {t} did not move p1.");
+            Assert.True(Tolerance.MaxAbsDifference(before, parameters[1].Value) > 1e-4, $"{c.Name}: step {t} did not move p1.");
         }
         Assert.Equal(3, optimizer.StepCount);
     }
@@ -88,7 +89,7 @@ public class OptimizerReferenceTests
         float[] second = Assert.Single(sgd.ExportState()).Data;
         var expected = new double[9];
         for (int i = 0; i < 9; i++) expected[i] = 0.9 * firstGrad[i] + 0.5 * parameters[0].Grad[i];
-        TrainingAssert.Close(expected, second, 1e-6, 1e-6, "momentum buffer after step 2");
+        Tolerance.AssertClose(expected, second, 1e-6, 1e-6, "momentum buffer after step 2");
     }
 
     [Fact]

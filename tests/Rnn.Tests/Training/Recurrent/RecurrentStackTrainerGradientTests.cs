@@ -74,9 +74,9 @@ public class RecurrentStackTrainerGradientTests
         double[] xd = ToDouble(x), h0d = ToDouble(h0), c0d = ToDouble(c0);
 
         var (yRef, hnRef, cnRef) = reference.Forward(weights, xd, h0d, c0d);
-        AssertClose(yRef, y, 2e-6, 1e-5, $"{cell} {s} y");
-        AssertClose(hnRef, hn, 2e-6, 1e-5, $"{cell} {s} hn");
-        if (lstm) AssertClose(cnRef, cn, 2e-6, 1e-5, $"{cell} {s} cn");
+        Tolerance.AssertClose(yRef, y, 2e-6, 1e-5, $"{cell} {s} y");
+        Tolerance.AssertClose(hnRef, hn, 2e-6, 1e-5, $"{cell} {s} hn");
+        if (lstm) Tolerance.AssertClose(cnRef, cn, 2e-6, 1e-5, $"{cell} {s} cn");
 
         double Loss() => reference.Loss(weights, xd, h0d, c0d, ry, rhn, rcn);
         foreach (Parameter p in trainer.Parameters)
@@ -143,14 +143,6 @@ public class RecurrentStackTrainerGradientTests
             Assert.True(Math.Abs(analytic[i] - numeric) <= 2e-5 + 1e-4 * Math.Abs(numeric),
                 $"{what}[{i}]: analytic {analytic[i]:G9}, finite difference {numeric:G9}");
         }
-    }
-
-    private static void AssertClose(double[] expected, float[] actual, double atol, double rtol, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(actual[i] - expected[i]) <= atol + rtol * Math.Abs(expected[i]),
-                $"{what}[{i}] = {actual[i]:G9}, expected {expected[i]:G9}");
     }
 
     internal static double[] ToDouble(float[] v) => Array.ConvertAll(v, f => (double)f);
