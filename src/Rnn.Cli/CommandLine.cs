@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Cli;
@@ -8,7 +9,6 @@ internal static class CommandLine
 {
     public const int Ok = 0;
     public const int UsageError = 2;
-    public const int Failure = 1;
 
     public static int Invoke(RootCommand root, string[] args)
     {
@@ -36,6 +36,29 @@ internal static class CommandLine
             Console.Error.WriteLine($"error: {e.Message}");
             return UsageError;
         }
+    }
+}
+
+/// <summary>The one-JSON-object-per-run output of --json: an object written by <paramref name="body"/>, then a newline.</summary>
+internal static class JsonLine
+{
+    public static void Write(Action<Utf8JsonWriter> body)
+    {
+        using Stream stdout = Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(stdout))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+        stdout.WriteByte((byte)'\n');
+    }
+
+    /// <summary>JSON has no NaN: a figure that was never measured is null.</summary>
+    public static void Number(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value)) writer.WriteNumber(name, value);
+        else writer.WriteNull(name);
     }
 }
 

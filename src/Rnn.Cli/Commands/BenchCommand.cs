@@ -85,24 +85,22 @@ internal static class BenchCommand
 
         if (json)
         {
-            using var writer = new Utf8JsonWriter(Console.OpenStandardOutput());
-            writer.WriteStartObject();
-            writer.WriteString("cell", model.Cell.ToName());
-            writer.WriteNumber("input", model.InputSize);
-            writer.WriteNumber("hidden", model.HiddenSize);
-            writer.WriteNumber("layers", model.NumLayers);
-            writer.WriteNumber("batch", batch);
-            writer.WriteNumber("steps", steps);
-            writer.WriteString("kernel", model.KernelPath.ToString());
-            writer.WriteString("precision", precision == WeightPrecision.BFloat16 ? "bf16" : "f32");
-            writer.WriteNumber("median_us", Math.Round(median, 3));
-            writer.WriteNumber("p99_us", Math.Round(p99, 3));
-            writer.WriteNumber("alloc_bytes_per_step", bytesPerStep);
-            writer.WriteNumber("gflops", Math.Round(gflops, 2));
-            writer.WriteNumber("weight_bytes", weightBytes);
-            writer.WriteEndObject();
-            writer.Flush();
-            Console.WriteLine();
+            JsonLine.Write(writer =>
+            {
+                writer.WriteString("cell", model.Cell.ToName());
+                writer.WriteNumber("input", model.InputSize);
+                writer.WriteNumber("hidden", model.HiddenSize);
+                writer.WriteNumber("layers", model.NumLayers);
+                writer.WriteNumber("batch", batch);
+                writer.WriteNumber("steps", steps);
+                writer.WriteString("kernel", model.KernelPath.ToString());
+                writer.WriteString("precision", precision == WeightPrecision.BFloat16 ? "bf16" : "f32");
+                writer.WriteNumber("median_us", Math.Round(median, 3));
+                writer.WriteNumber("p99_us", Math.Round(p99, 3));
+                writer.WriteNumber("alloc_bytes_per_step", bytesPerStep);
+                writer.WriteNumber("gflops", Math.Round(gflops, 2));
+                writer.WriteNumber("weight_bytes", weightBytes);
+            });
         }
         else
         {

@@ -62,7 +62,6 @@ internal static class CharLmTrainCommand
         if (Directory.Exists(outPath)) throw new UsageException($"--out '{outPath}' is a directory; give a file name such as model.safetensors.");
         Options.RequireExisting(resumePath, "--resume");
         Options.RequireExisting(text, "--text");
-        settings.Validate();
 
         using CharLmTrainer trainer = resumePath is null
             ? CharLmTrainer.Create(text, settings)
@@ -105,28 +104,14 @@ internal static class CharLmTrainCommand
         return CommandLine.Ok;
     }
 
-    private static void WriteJson(CharLmSummary s)
+    private static void WriteJson(CharLmSummary s) => JsonLine.Write(w =>
     {
-        using var stdout = Console.OpenStandardOutput();
-        using (var w = new Utf8JsonWriter(stdout))
-        {
-            w.WriteStartObject();
-            Number(w, "train_loss", s.TrainLoss);
-            Number(w, "val_loss", s.ValidationLoss);
-            w.WriteNumber("steps", s.Steps);
-            Number(w, "seconds", s.Seconds);
-            Number(w, "chars_per_sec", s.CharsPerSecond);
-            w.WriteEndObject();
-        }
-        stdout.WriteByte((byte)'\n');
-    }
-
-    /// <summary>JSON has no NaN: a loss that was never measured is null.</summary>
-    internal static void Number(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value)) w.WriteNumber(name, value);
-        else w.WriteNull(name);
-    }
+        JsonLine.Number(w, "train_loss", s.TrainLoss);
+        JsonLine.Number(w, "val_loss", s.ValidationLoss);
+        w.WriteNumber("steps", s.Steps);
+        JsonLine.Number(w, "seconds", s.Seconds);
+        JsonLine.Number(w, "chars_per_sec", s.CharsPerSecond);
+    });
 
     /// <summary>data/tinyshakespeare.txt beside the executable (copied there by the build), else in the repository.</summary>
     private static string FindBundledCorpus()

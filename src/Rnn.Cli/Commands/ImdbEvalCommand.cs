@@ -40,23 +40,19 @@ internal static class ImdbEvalCommand
         var c = CultureInfo.InvariantCulture;
         if (json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using (var w = new Utf8JsonWriter(stdout))
+            JsonLine.Write(w =>
             {
-                w.WriteStartObject();
                 w.WriteNumber("examples", m.Count);
-                CharLmTrainCommand.Number(w, "test_accuracy", m.Accuracy);
-                CharLmTrainCommand.Number(w, "precision", m.Precision);
-                CharLmTrainCommand.Number(w, "recall", m.Recall);
-                CharLmTrainCommand.Number(w, "loss", m.Loss);
+                JsonLine.Number(w, "test_accuracy", m.Accuracy);
+                JsonLine.Number(w, "precision", m.Precision);
+                JsonLine.Number(w, "recall", m.Recall);
+                JsonLine.Number(w, "loss", m.Loss);
                 w.WriteNumber("true_positive", m.TruePositive);
                 w.WriteNumber("false_positive", m.FalsePositive);
                 w.WriteNumber("true_negative", m.TrueNegative);
                 w.WriteNumber("false_negative", m.FalseNegative);
-                CharLmTrainCommand.Number(w, "examples_per_sec", m.Count / seconds);
-                w.WriteEndObject();
-            }
-            stdout.WriteByte((byte)'\n');
+                JsonLine.Number(w, "examples_per_sec", m.Count / seconds);
+            });
         }
         else
         {

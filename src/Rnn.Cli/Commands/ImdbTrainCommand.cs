@@ -45,7 +45,6 @@ internal static class ImdbTrainCommand
     private static int Run(string dataDirectory, ImdbSettings settings, string outPath, bool json)
     {
         if (Directory.Exists(outPath)) throw new UsageException($"--out '{outPath}' is a directory; give a file name such as imdb.safetensors.");
-        settings.Validate();
         using ImdbTrainer trainer = ImdbTrainer.Load(dataDirectory, settings);
         Console.Error.WriteLine(
             $"training Embedding({settings.VocabularySize}, {settings.Embed}) -> LSTM({settings.Hidden}, dropout {settings.Dropout}, " +
@@ -60,22 +59,18 @@ internal static class ImdbTrainCommand
         Console.Error.WriteLine($"wrote {outPath}");
         if (json)
         {
-            using var stdout = Console.OpenStandardOutput();
-            using (var w = new Utf8JsonWriter(stdout))
+            JsonLine.Write(w =>
             {
-                w.WriteStartObject();
                 w.WriteNumber("epochs", summary.Epochs);
                 w.WriteNumber("steps", summary.Steps);
-                CharLmTrainCommand.Number(w, "train_loss", summary.TrainLoss);
-                CharLmTrainCommand.Number(w, "train_accuracy", summary.TrainAccuracy);
-                CharLmTrainCommand.Number(w, "test_loss", summary.Test.Loss);
-                CharLmTrainCommand.Number(w, "test_accuracy", summary.Test.Accuracy);
-                CharLmTrainCommand.Number(w, "seconds", summary.Seconds);
-                CharLmTrainCommand.Number(w, "seconds_per_epoch", summary.Seconds / summary.Epochs);
-                CharLmTrainCommand.Number(w, "examples_per_sec", summary.ExamplesPerSecond);
-                w.WriteEndObject();
-            }
-            stdout.WriteByte((byte)'\n');
+                JsonLine.Number(w, "train_loss", summary.TrainLoss);
+                JsonLine.Number(w, "train_accuracy", summary.TrainAccuracy);
+                JsonLine.Number(w, "test_loss", summary.Test.Loss);
+                JsonLine.Number(w, "test_accuracy", summary.Test.Accuracy);
+                JsonLine.Number(w, "seconds", summary.Seconds);
+                JsonLine.Number(w, "seconds_per_epoch", summary.Seconds / summary.Epochs);
+                JsonLine.Number(w, "examples_per_sec", summary.ExamplesPerSecond);
+            });
         }
         else
         {

@@ -9,7 +9,7 @@ namespace Rnn.Cli.Progress;
 /// redirected (a log file, CI), plain lines at each validation and every <see cref="PlainInterval"/>, since a
 /// log full of carriage returns is unreadable.
 /// </summary>
-internal sealed class ProgressLine(string unit, bool quietSteps = false) : ITrainingObserver
+internal sealed class ProgressLine(string unit) : ITrainingObserver
 {
     private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
@@ -21,7 +21,6 @@ internal sealed class ProgressLine(string unit, bool quietSteps = false) : ITrai
 
     public void OnStep(in TrainingProgress p)
     {
-        if (quietSteps) return;
         if (_sinceLast.Elapsed < (_live ? LiveInterval : PlainInterval)) return;
         Write(Format(p), final: !_live);
     }
