@@ -198,7 +198,8 @@ public sealed class ShardedTrainer : IDisposable
             : (float)GradientClipping.TotalNorm(master);
         bool apply = float.IsFinite(norm) && double.IsFinite(loss);
         if (apply) Optimizer.Step();
-        master.ZeroGrad();
+        // The master's gradients are overwritten (not added to) by the next step's reduction, so they are not cleared:
+        // like PyTorch's .grad before zero_grad, they hold this step's reduced, clipped gradient until then.
         return new StepResult(loss, norm, apply);
     }
 
