@@ -70,13 +70,28 @@ public sealed unsafe class PackedMatrix : IDisposable
         if (b.Length != (long)k * n)
             throw new ArgumentException($"Matrix has {b.Length} elements, expected {k} x {n}.", nameof(b));
         var packed = new PackedMatrix(k, n, layout);
-        for (int nn = 0; nn < n; nn++)
-        {
-            float* column = packed.Column(nn);
-            nint stride = packed.RowStride(nn / PanelWidth);
-            for (int kk = 0; kk < k; kk++) column[kk * stride] = b[kk * n + nn];
-        }
+        packed.RepackFromKxN(b);
         return packed;
+    }
+
+    /// <summary>Re-packs from a row-major (K × N) matrix of the same shape, without allocating: each row of B is
+    /// copied into the panels 16 contiguous floats at a time.</summary>
+    public void RepackFromKxN(ReadOnlySpan<float> b)
+    {
+        if (b.Length != (long)K * N)
+            throw new ArgumentException($"Matrix has {b.Length} elements, expected {K} x {N}.", nameof(b));
+        fixed (float* source = b)
+        {
+            for (int k = 0; k < K; k++)
+            {
+                float* row = source + (long)k * N;
+                for (int p = 0; p < PanelCount; p++)
+                {
+                    long bytes = Math.Min(PanelWidth, N - p * PanelWidth) * sizeof(float);
+                    Buffer.MemoryCopy(row + p * PanelWidth, Panel(p) + (long)k * RowStride(p), bytes, bytes);
+                }
+            }
+        }
     }
 
     /// <summary>Panel p: K rows of 16 floats, <see cref="RowStride"/>(p) floats apart.</summary>

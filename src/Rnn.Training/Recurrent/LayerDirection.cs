@@ -71,30 +71,11 @@ internal sealed class LayerDirection : IDisposable
         Packed.Update(WeightIh.Value, WeightHh.Value, BiasIh?.Value ?? _zeroBias, BiasHh?.Value ?? _zeroBias);
 
     /// <summary>
-    /// Packs the current W_hh (G·H, H) for the backward recurrence. W_hh is already B = (K = G·H) × (N = H) in row-major
-    /// order, so each panel row is 16 contiguous floats of a weight row, copied straight into the documented panel
-    /// layout (RepackFromWeight would need Bᵀ and writes one float per cache line when N is the short side).
-    /// Columns past H stay the zeros they were created with.
+    /// Packs the current W_hh (G·H, H) for the backward recurrence: W_hh is already B = (K = G·H) × (N = H) in
+    /// row-major order, so it is copied row by row (RepackFromWeight would need Bᵀ and write one float per cache line
+    /// when N is the short side). Columns past H stay the zeros they were created with.
     /// </summary>
-    public unsafe void RepackForBackward()
-    {
-        const int W = PackedMatrix.PanelWidth;
-        PackedMatrix packed = RecurrentWeightsForGradient;
-        int k = GateRows, n = Hidden;
-        fixed (float* source = WeightHh.Value)
-        {
-            // Row by row: the weight is read once in order, and each panel is written in order.
-            for (int row = 0; row < k; row++)
-            {
-                float* from = source + (long)row * n;
-                for (int p = 0; p < packed.PanelCount; p++)
-                {
-                    int columns = Math.Min(W, n - p * W);
-                    Buffer.MemoryCopy(from + p * W, packed.Panel(p) + (long)row * packed.RowStride(p), columns * sizeof(float), columns * sizeof(float));
-                }
-            }
-        }
-    }
+    public void RepackForBackward() => RecurrentWeightsForGradient.RepackFromKxN(WeightHh.Value);
 
     public int PreviousSlot(int t) => Direction == 0 ? t : t + 1;
     public int NextSlot(int t) => Direction == 0 ? t + 1 : t;
