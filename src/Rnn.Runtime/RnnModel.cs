@@ -67,12 +67,12 @@ public sealed class RnnModel : IDisposable
                 {
                     int inputSize = arch.LayerInputSize(l);
                     Span<float> wihSpan = wih.AsSpan(0, rows * inputSize), whhSpan = whh.AsSpan(0, rows * arch.HiddenSize);
-                    ReadChecked(source, arch.WeightIh(l, d), wihSpan);
-                    ReadChecked(source, arch.WeightHh(l, d), whhSpan);
+                    FiniteCheck.Read(source, arch.WeightIh(l, d), wihSpan);
+                    FiniteCheck.Read(source, arch.WeightHh(l, d), whhSpan);
                     if (arch.HasBias)
                     {
-                        ReadChecked(source, arch.BiasIh(l, d), bih);
-                        ReadChecked(source, arch.BiasHh(l, d), bhh);
+                        FiniteCheck.Read(source, arch.BiasIh(l, d), bih);
+                        FiniteCheck.Read(source, arch.BiasHh(l, d), bhh);
                     }
                     weights[l * arch.Directions + d] = new RecurrentLayerWeights(arch.Cell, inputSize, arch.HiddenSize, wihSpan, whhSpan, bih, bhh);
                 }
@@ -88,12 +88,6 @@ public sealed class RnnModel : IDisposable
             ArrayPool<float>.Shared.Return(whh);
         }
         return new RnnModel(arch, weights, path);
-    }
-
-    private static void ReadChecked(ITensorSource source, string name, Span<float> destination)
-    {
-        source.Read(name, destination);
-        FiniteCheck.Ensure(destination, source.SourceName, name);
     }
 
     /// <summary>

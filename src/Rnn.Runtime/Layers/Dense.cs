@@ -42,23 +42,16 @@ public sealed class Dense : IDisposable
     public static Dense FromTensors(ITensorSource source, string prefix, DenseActivation activation = DenseActivation.Identity, KernelPath? kernelPath = null)
     {
         string wName = prefix + "weight", bName = prefix + "bias";
-        if (!source.TryGetShape(wName, out int[] shape))
-            throw new RnnFormatException($"{source.SourceName}: missing tensor '{wName}' (the dense layer's weight).", source.SourceName, wName);
-        if (shape.Length != 2)
-            throw new RnnFormatException($"{source.SourceName}: tensor '{wName}' has shape {PyTorchStateDict.Show(shape)}, expected (out, in).", source.SourceName, wName);
-        var w = new float[shape[0] * shape[1]];
-        source.Read(wName, w);
-        FiniteCheck.Ensure(w, source.SourceName, wName);
+        float[] w = FiniteCheck.ReadMatrix(source, wName, "the dense layer's weight", "(out, in)", out int outputs, out int inputs);
         float[] b = [];
         if (source.TryGetShape(bName, out int[] bShape))
         {
-            if (bShape.Length != 1 || bShape[0] != shape[0])
-                throw new RnnFormatException($"{source.SourceName}: tensor '{bName}' has shape {PyTorchStateDict.Show(bShape)}, expected ({shape[0]},).", source.SourceName, bName);
-            b = new float[shape[0]];
-            source.Read(bName, b);
-            FiniteCheck.Ensure(b, source.SourceName, bName);
+            if (bShape.Length != 1 || bShape[0] != outputs)
+                throw new RnnFormatException($"{source.SourceName}: tensor '{bName}' has shape {PyTorchStateDict.Show(bShape)}, expected ({outputs},).", source.SourceName, bName);
+            b = new float[outputs];
+            FiniteCheck.Read(source, bName, b);
         }
-        return new Dense(w, b, shape[1], shape[0], activation, kernelPath);
+        return new Dense(w, b, inputs, outputs, activation, kernelPath);
     }
 
     /// <summary>x is (rows, in); y is (rows, out).</summary>

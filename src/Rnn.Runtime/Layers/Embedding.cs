@@ -24,15 +24,8 @@ public sealed class Embedding
     /// <summary>Loads "{prefix}weight" (vocabulary, dim), checking its shape and finiteness.</summary>
     public static Embedding FromTensors(ITensorSource source, string prefix)
     {
-        string name = prefix + "weight";
-        if (!source.TryGetShape(name, out int[] shape))
-            throw new RnnFormatException($"{source.SourceName}: missing tensor '{name}' (the embedding table).", source.SourceName, name);
-        if (shape.Length != 2)
-            throw new RnnFormatException($"{source.SourceName}: tensor '{name}' has shape {PyTorchStateDict.Show(shape)}, expected (vocabulary, dim).", source.SourceName, name);
-        var w = new float[shape[0] * shape[1]];
-        source.Read(name, w);
-        FiniteCheck.Ensure(w, source.SourceName, name);
-        return new Embedding(w, shape[0], shape[1]);
+        float[] w = FiniteCheck.ReadMatrix(source, prefix + "weight", "the embedding table", "(vocabulary, dim)", out int vocabulary, out int dimension);
+        return new Embedding(w, vocabulary, dimension);
     }
 
     public ReadOnlySpan<float> Row(int id)

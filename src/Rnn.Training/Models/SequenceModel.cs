@@ -92,8 +92,7 @@ public sealed class SequenceModel
                 throw new RnnFormatException($"{source.SourceName}: missing tensor '{p.Name}' (expected shape {PyTorchStateDict.Show(p.Shape)}).", source.SourceName, p.Name);
             if (!shape.AsSpan().SequenceEqual(p.Shape))
                 throw new RnnFormatException($"{source.SourceName}: tensor '{p.Name}' has shape {PyTorchStateDict.Show(shape)}, expected {PyTorchStateDict.Show(p.Shape)}.", source.SourceName, p.Name);
-            source.Read(p.Name, p.Value);
-            FiniteCheck.Ensure(p.Value, source.SourceName, p.Name);
+            FiniteCheck.Read(source, p.Name, p.Value);
         }
     }
 

@@ -194,11 +194,7 @@ public sealed class RecurrentStackTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ObjectDisposedException.ThrowIf(_disposed, this);
         PyTorchStateDict.Validate(source, Architecture);
-        foreach (Parameter p in _parameters)
-        {
-            source.Read(p.Name, p.Value);
-            FiniteCheck.Ensure(p.Value, source.SourceName, p.Name);
-        }
+        foreach (Parameter p in _parameters) FiniteCheck.Read(source, p.Name, p.Value);
     }
 
     /// <summary>The parameters as a PyTorch state_dict (copies), e.g. to build an <see cref="RnnModel"/> or save.</summary>
