@@ -98,32 +98,22 @@ public class CharLmCommandTests
         File.WriteAllBytes(corrupt, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
         string output = tmp.File("out.safetensors");
 
-        AssertFails(TinyRun(tmp.File("missing.txt"), output), "missing.txt");
-        AssertFails(TinyRun(empty, output), "empty.txt");
-        AssertFails(TinyRun(text, output, "--seq", "0"), "--seq");
-        AssertFails(TinyRun(text, output, "--batch", "6", "--shards", "4"), "--shards");
-        AssertFails(TinyRun(text, output, "--val-fraction", "1.5"), "--val-fraction");
-        AssertFails(TinyRun(text, output, "--cell", "transformer"), "--cell");
-        AssertFails(TinyRun(text, output, "--steps", "5", "--epochs", "1"), "not both");
-        AssertFails(TinyRun(text, output, "--lr-schedule", "step"), "--lr-schedule");
-        AssertFails(TinyRun(text, output, "--lr", "1e-3", "--lr-min", "1e-2"), "--lr-min");
-        AssertFails(["charlm", "sample", "--model", corrupt], "corrupt.safetensors");
-        AssertFails(["charlm", "sample", "--model", tmp.File("none.safetensors")], "none.safetensors");
+        CliRunner.AssertFails(TinyRun(tmp.File("missing.txt"), output), "missing.txt");
+        CliRunner.AssertFails(TinyRun(empty, output), "empty.txt");
+        CliRunner.AssertFails(TinyRun(text, output, "--seq", "0"), "--seq");
+        CliRunner.AssertFails(TinyRun(text, output, "--batch", "6", "--shards", "4"), "--shards");
+        CliRunner.AssertFails(TinyRun(text, output, "--val-fraction", "1.5"), "--val-fraction");
+        CliRunner.AssertFails(TinyRun(text, output, "--cell", "transformer"), "--cell");
+        CliRunner.AssertFails(TinyRun(text, output, "--steps", "5", "--epochs", "1"), "not both");
+        CliRunner.AssertFails(TinyRun(text, output, "--lr-schedule", "step"), "--lr-schedule");
+        CliRunner.AssertFails(TinyRun(text, output, "--lr", "1e-3", "--lr-min", "1e-2"), "--lr-min");
+        CliRunner.AssertFails(["charlm", "sample", "--model", corrupt], "corrupt.safetensors");
+        CliRunner.AssertFails(["charlm", "sample", "--model", tmp.File("none.safetensors")], "none.safetensors");
         Assert.False(File.Exists(output), "a failed run must not write its --out file");
 
         // A corrupt checkpoint to resume from leaves an existing --out untouched.
         File.WriteAllBytes(output, [42]);
-        AssertFails(TinyRun(text, output, "--resume", corrupt), "corrupt.safetensors");
+        CliRunner.AssertFails(TinyRun(text, output, "--resume", corrupt), "corrupt.safetensors");
         Assert.Equal([42], File.ReadAllBytes(output));
-    }
-
-    internal static void AssertFails(string[] args, string mustMention)
-    {
-        var r = CliRunner.Run(args);
-        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode} for {string.Join(' ', args)}: {r.StdErr}");
-        string[] lines = r.StdErr.Trim().Split('\n');
-        Assert.StartsWith("error:", lines[0]);
-        Assert.Single(lines);
-        Assert.Contains(mustMention, r.StdErr);
     }
 }

@@ -50,11 +50,11 @@ public class ImdbCommandTests
         string corrupt = tmp.File("corrupt.safetensors");
         File.WriteAllBytes(corrupt, new byte[64]);
         string output = tmp.File("out.safetensors");
-        CharLmCommandTests.AssertFails(["imdb", "train", "--data", tmp.File("nowhere"), "--out", output], "nowhere");
-        CharLmCommandTests.AssertFails(["imdb", "train", "--data", tmp.Path, "--out", output], "train");
-        CharLmCommandTests.AssertFails(["imdb", "train", "--data", tmp.Path, "--batch", "30", "--shards", "4", "--out", output], "--shards");
-        CharLmCommandTests.AssertFails(["imdb", "predict", "--model", corrupt, "great"], "corrupt.safetensors");
-        CharLmCommandTests.AssertFails(["imdb", "eval", "--model", corrupt, "--data", tmp.Path], "corrupt.safetensors");
+        CliRunner.AssertFails(["imdb", "train", "--data", tmp.File("nowhere"), "--out", output], "nowhere");
+        CliRunner.AssertFails(["imdb", "train", "--data", tmp.Path, "--out", output], "train");
+        CliRunner.AssertFails(["imdb", "train", "--data", tmp.Path, "--batch", "30", "--shards", "4", "--out", output], "--shards");
+        CliRunner.AssertFails(["imdb", "predict", "--model", corrupt, "great"], "corrupt.safetensors");
+        CliRunner.AssertFails(["imdb", "eval", "--model", corrupt, "--data", tmp.Path], "corrupt.safetensors");
         Assert.False(File.Exists(output));
     }
 

@@ -38,25 +38,18 @@ public class RunCommandTests
         byte[] bytes = File.ReadAllBytes(w);
         string truncated = tmp.File("truncated.safetensors");
         File.WriteAllBytes(truncated, bytes.AsSpan(0, bytes.Length - 10).ToArray());
-        AssertFails(["run", "--weights", truncated, "--input", x, "--output", y], "truncated.safetensors");
+        CliRunner.AssertFails(["run", "--weights", truncated, "--input", x, "--output", y], "truncated.safetensors");
 
-        AssertFails(["run", "--weights", tmp.File("missing.safetensors"), "--input", x, "--output", y], "missing.safetensors");
-        AssertFails(["run", "--weights", w, "--cell", "gru", "--input", x, "--output", y], "cannot be a gru");
+        CliRunner.AssertFails(["run", "--weights", tmp.File("missing.safetensors"), "--input", x, "--output", y], "missing.safetensors");
+        CliRunner.AssertFails(["run", "--weights", w, "--cell", "gru", "--input", x, "--output", y], "cannot be a gru");
 
         // An input whose feature size is not the model's.
         string wide = tmp.File("wide.npy");
         Npy.Write(wide, new float[8 * 2 * 7], [8, 2, 7]);
-        AssertFails(["run", "--weights", w, "--input", wide, "--output", y], "input feature size 7");
+        CliRunner.AssertFails(["run", "--weights", w, "--input", wide, "--output", y], "input feature size 7");
 
-        AssertFails(["run", "--weights", w, "--input", x, "--lengths", "9,3", "--output", y], "1..8");
-        AssertFails(["run", "--weights", w, "--input", x, "--h0", g.PathOf("c0.npy"), "--c0", x, "--output", y], "x.npy");
+        CliRunner.AssertFails(["run", "--weights", w, "--input", x, "--lengths", "9,3", "--output", y], "1..8");
+        CliRunner.AssertFails(["run", "--weights", w, "--input", x, "--h0", g.PathOf("c0.npy"), "--c0", x, "--output", y], "x.npy");
         Assert.False(File.Exists(y), "nothing is written when the run fails");
-    }
-
-    private static void AssertFails(string[] args, string mustMention)
-    {
-        var r = CliRunner.Run(args);
-        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode} for {string.Join(' ', args)}: {r.StdErr}");
-        Assert.Contains(mustMention, r.StdErr);
     }
 }

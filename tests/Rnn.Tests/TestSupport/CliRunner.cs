@@ -27,4 +27,16 @@ internal static class CliRunner
     }
 
     public static Result Run(params string[] args) => Run(null, args);
+
+    /// <summary>The CLI's contract for bad input: exit code 2 and one "error:" line on stderr that mentions
+    /// <paramref name="mustMention"/> (a file, an option or a value).</summary>
+    public static void AssertFails(string[] args, string mustMention)
+    {
+        Result r = Run(args);
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode} for {string.Join(' ', args)}: {r.StdErr}");
+        string[] lines = r.StdErr.Trim().Split('\n');
+        Assert.StartsWith("error:", lines[0]);
+        Assert.Single(lines);
+        Assert.Contains(mustMention, r.StdErr);
+    }
 }
