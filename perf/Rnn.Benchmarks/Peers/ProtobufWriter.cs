@@ -13,7 +13,6 @@ internal sealed class ProtobufWriter
 {
     private const int WireVarint = 0;
     private const int WireLengthDelimited = 2;
-    private const int WireFixed32 = 5;
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
 
@@ -26,14 +25,6 @@ internal sealed class ProtobufWriter
     {
         Tag(field, WireVarint);
         Varint((ulong)value);
-        return this;
-    }
-
-    public ProtobufWriter Float(int field, float value)
-    {
-        Tag(field, WireFixed32);
-        BinaryPrimitives.WriteSingleLittleEndian(_buffer.GetSpan(4), value);
-        _buffer.Advance(4);
         return this;
     }
 
