@@ -1,12 +1,11 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text;
 
 namespace Rnn.Benchmarks.Peers;
 
 /// <summary>
-/// The few pieces of the protobuf wire format an ONNX model needs: varints (wire type 0), fixed32 floats
-/// (wire type 5) and length-delimited fields (wire type 2: strings, bytes, nested messages). Nested messages
+/// The few pieces of the protobuf wire format an ONNX model needs: varints (wire type 0) and length-delimited
+/// fields (wire type 2: strings, bytes, nested messages; weights go in as raw bytes). Nested messages
 /// are encoded into their own writer first, so their length is known when the parent writes the prefix.
 /// </summary>
 internal sealed class ProtobufWriter
