@@ -6,7 +6,7 @@ using Rnn.Runtime.Kernels;
 namespace Rnn.Runtime.Cells;
 
 /// <summary>The element-wise half of a GRU step (PyTorch semantics), after the gate products.</summary>
-internal static unsafe class GruCell
+internal static class GruCell
 {
     /// <summary>Units per block of the two-pass vector update.</summary>
     private const int Block = 64;
@@ -29,67 +29,10 @@ internal static unsafe class GruCell
         ref float gs = ref MemoryMarshal.GetReference(gates);
         bool save = !gates.IsEmpty;
         int u = 0;
-        // Two passes per block of units, r and z first, then n and the update: split, the dependent chain per
-        // vector is one activation long instead of two, so the core overlaps far more of them (see LstmCell).
-        float* act = stackalloc float[2 * Block];
-        if (path == KernelPath.Vector512)
-        {
-            const int V = 16;
-            while (u <= hidden - V)
-            {
-                int width = Math.Min(Block, (hidden - u) / V * V);
-                for (int j = 0; j < width; j += V)
-                {
-                    Activations.Sigmoid(Vector512.LoadUnsafe(ref x, (nuint)(u + j)) + Vector512.LoadUnsafe(ref r, (nuint)(u + j))).Store(act + j);
-                    Activations.Sigmoid(Vector512.LoadUnsafe(ref x, (nuint)(hidden + u + j)) + Vector512.LoadUnsafe(ref r, (nuint)(hidden + u + j))).Store(act + Block + j);
-                }
-                for (int j = 0; j < width; j += V, u += V)
-                {
-                    Vector512<float> rr = Vector512.Load(act + j);
-                    Vector512<float> z = Vector512.Load(act + Block + j);
-                    Vector512<float> hn = Vector512.LoadUnsafe(ref r, (nuint)(2 * hidden + u));
-                    Vector512<float> n = Activations.Tanh(Vector512.FusedMultiplyAdd(rr, hn, Vector512.LoadUnsafe(ref x, (nuint)(2 * hidden + u))));
-                    Vector512<float> prev = Vector512.LoadUnsafe(ref hs, (nuint)u);
-                    ((Vector512<float>.One - z) * n + z * prev).StoreUnsafe(ref hs, (nuint)u);
-                    if (save)
-                    {
-                        rr.StoreUnsafe(ref gs, (nuint)u);
-                        z.StoreUnsafe(ref gs, (nuint)(hidden + u));
-                        n.StoreUnsafe(ref gs, (nuint)(2 * hidden + u));
-                        hn.StoreUnsafe(ref gs, (nuint)(3 * hidden + u));
-                    }
-                }
-            }
-        }
-        if (path >= KernelPath.Vector256)
-        {
-            const int V = 8;
-            while (u <= hidden - V)
-            {
-                int width = Math.Min(Block, (hidden - u) / V * V);
-                for (int j = 0; j < width; j += V)
-                {
-                    Activations.Sigmoid(Vector256.LoadUnsafe(ref x, (nuint)(u + j)) + Vector256.LoadUnsafe(ref r, (nuint)(u + j))).Store(act + j);
-                    Activations.Sigmoid(Vector256.LoadUnsafe(ref x, (nuint)(hidden + u + j)) + Vector256.LoadUnsafe(ref r, (nuint)(hidden + u + j))).Store(act + Block + j);
-                }
-                for (int j = 0; j < width; j += V, u += V)
-                {
-                    Vector256<float> rr = Vector256.Load(act + j);
-                    Vector256<float> z = Vector256.Load(act + Block + j);
-                    Vector256<float> hn = Vector256.LoadUnsafe(ref r, (nuint)(2 * hidden + u));
-                    Vector256<float> n = Activations.Tanh(Vector256.FusedMultiplyAdd(rr, hn, Vector256.LoadUnsafe(ref x, (nuint)(2 * hidden + u))));
-                    Vector256<float> prev = Vector256.LoadUnsafe(ref hs, (nuint)u);
-                    ((Vector256<float>.One - z) * n + z * prev).StoreUnsafe(ref hs, (nuint)u);
-                    if (save)
-                    {
-                        rr.StoreUnsafe(ref gs, (nuint)u);
-                        z.StoreUnsafe(ref gs, (nuint)(hidden + u));
-                        n.StoreUnsafe(ref gs, (nuint)(2 * hidden + u));
-                        hn.StoreUnsafe(ref gs, (nuint)(3 * hidden + u));
-                    }
-                }
-            }
-        }
+        Span<float> activations = stackalloc float[2 * Block];
+        ref float act = ref MemoryMarshal.GetReference(activations);
+        if (path == KernelPath.Vector512) u = VectorUpdate<Vector512Ops, Vector512<float>>(ref x, ref r, ref hs, ref gs, ref act, save, hidden, u);
+        if (path >= KernelPath.Vector256) u = VectorUpdate<Vector256Ops, Vector256<float>>(ref x, ref r, ref hs, ref gs, ref act, save, hidden, u);
         for (; u < hidden; u++)
         {
             float rr = Activations.Sigmoid(Unsafe.Add(ref x, u) + Unsafe.Add(ref r, u));
@@ -106,5 +49,46 @@ internal static unsafe class GruCell
                 Unsafe.Add(ref gs, 3 * hidden + u) = hn;
             }
         }
+    }
+
+    /// <summary>
+    /// Units [from, …) in whole vectors, in two passes per block of <see cref="Block"/> units: r and z into
+    /// <paramref name="act"/> (2 × Block floats), then n and the update. Split, the dependent chain per vector is one
+    /// activation long instead of two, so the core overlaps far more of them (see <see cref="LstmCell"/>). Same bits.
+    /// Returns the first unit left for a narrower path.
+    /// </summary>
+    private static int VectorUpdate<TOps, TVector>(ref float x, ref float r, ref float hs, ref float gs, ref float act,
+        bool save, int hidden, int from)
+        where TOps : struct, IVectorOps<TVector>
+        where TVector : struct
+    {
+        int v = TOps.Count, u = from;
+        while (u <= hidden - v)
+        {
+            int width = Math.Min(Block, (hidden - u) / v * v);
+            for (int j = 0; j < width; j += v)
+            {
+                TOps.Store(TOps.Sigmoid(TOps.Add(TOps.Load(ref x, (nuint)(u + j)), TOps.Load(ref r, (nuint)(u + j)))), ref act, (nuint)j);
+                TOps.Store(TOps.Sigmoid(TOps.Add(TOps.Load(ref x, (nuint)(hidden + u + j)), TOps.Load(ref r, (nuint)(hidden + u + j)))),
+                    ref act, (nuint)(Block + j));
+            }
+            for (int j = 0; j < width; j += v, u += v)
+            {
+                TVector rr = TOps.Load(ref act, (nuint)j);
+                TVector z = TOps.Load(ref act, (nuint)(Block + j));
+                TVector hn = TOps.Load(ref r, (nuint)(2 * hidden + u));
+                TVector n = TOps.Tanh(TOps.FusedMultiplyAdd(rr, hn, TOps.Load(ref x, (nuint)(2 * hidden + u))));
+                TVector prev = TOps.Load(ref hs, (nuint)u);
+                TOps.Store(TOps.Add(TOps.Multiply(TOps.Subtract(TOps.One, z), n), TOps.Multiply(z, prev)), ref hs, (nuint)u);
+                if (save)
+                {
+                    TOps.Store(rr, ref gs, (nuint)u);
+                    TOps.Store(z, ref gs, (nuint)(hidden + u));
+                    TOps.Store(n, ref gs, (nuint)(2 * hidden + u));
+                    TOps.Store(hn, ref gs, (nuint)(3 * hidden + u));
+                }
+            }
+        }
+        return u;
     }
 }
