@@ -82,20 +82,15 @@ public sealed class ImdbClassifier : IDisposable
         count = Math.Min(count, data.Count);
         var logits = new float[MaxBatch];
         var labels = new float[MaxBatch];
-        int tp = 0, fp = 0, tn = 0, fn = 0;
-        double loss = 0;
+        var tally = new ImdbMetricsTally();
         for (int first = 0; first < count; first += MaxBatch)
         {
             int n = Math.Min(MaxBatch, count - first);
             Logits(data.Tokens.Slice(first * MaxLength, n * MaxLength), n, logits);
-            for (int i = 0; i < n; i++)
-            {
-                labels[i] = data.Labels[first + i];
-                loss += ImdbMetrics.Bce(logits[i], labels[i]);
-            }
-            ImdbMetrics.Tally(logits.AsSpan(0, n), labels.AsSpan(0, n), ref tp, ref fp, ref tn, ref fn);
+            for (int i = 0; i < n; i++) labels[i] = data.Labels[first + i];
+            tally.Add(logits.AsSpan(0, n), labels.AsSpan(0, n));
         }
-        return new ImdbMetrics(tp, fp, tn, fn, count == 0 ? double.NaN : loss / count);
+        return tally.Result();
     }
 
     public void Dispose()

@@ -7,23 +7,38 @@ public readonly record struct ImdbMetrics(int TruePositive, int FalsePositive, i
     public double Accuracy => Count == 0 ? double.NaN : (double)(TruePositive + TrueNegative) / Count;
     public double Precision => TruePositive + FalsePositive == 0 ? double.NaN : (double)TruePositive / (TruePositive + FalsePositive);
     public double Recall => TruePositive + FalseNegative == 0 ? double.NaN : (double)TruePositive / (TruePositive + FalseNegative);
+}
 
-    /// <summary>Counts of a batch of logits (a logit above 0 means "positive"), with labels 0/1.</summary>
-    internal static void Tally(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels, ref int tp, ref int fp, ref int tn, ref int fn)
+/// <summary>
+/// Running counts and summed binary cross-entropy over batches of logits (a logit above 0 means "positive") and 0/1
+/// labels: what both the trainer's and the classifier's evaluations add up.
+/// </summary>
+internal struct ImdbMetricsTally
+{
+    private int _truePositive, _falsePositive, _trueNegative, _falseNegative;
+    private double _lossSum;
+
+    public void Add(ReadOnlySpan<float> logits, ReadOnlySpan<float> labels)
     {
         for (int i = 0; i < logits.Length; i++)
         {
-            bool predicted = logits[i] > 0, actual = labels[i] > 0.5f;
-            if (predicted && actual) tp++;
-            else if (predicted) fp++;
-            else if (actual) fn++;
-            else tn++;
+            float logit = logits[i], label = labels[i];
+            bool predicted = logit > 0, actual = label > 0.5f;
+            if (predicted && actual) _truePositive++;
+            else if (predicted) _falsePositive++;
+            else if (actual) _falseNegative++;
+            else _trueNegative++;
+            // Binary cross-entropy of the logit, computed stably.
+            _lossSum += Math.Max(logit, 0) - logit * label + Math.Log(1 + Math.Exp(-Math.Abs(logit)));
         }
     }
 
-    /// <summary>Binary cross-entropy of one logit, computed stably.</summary>
-    internal static double Bce(float logit, float label) =>
-        Math.Max(logit, 0) - logit * label + Math.Log(1 + Math.Exp(-Math.Abs(logit)));
+    /// <summary>The counts, and the mean loss over every example added (NaN when there were none).</summary>
+    public readonly ImdbMetrics Result()
+    {
+        int count = _truePositive + _falsePositive + _trueNegative + _falseNegative;
+        return new ImdbMetrics(_truePositive, _falsePositive, _trueNegative, _falseNegative, count == 0 ? double.NaN : _lossSum / count);
+    }
 }
 
 /// <summary>One finished epoch: training figures over the epoch (with dropout) and the test split's after it.</summary>

@@ -138,8 +138,7 @@ public sealed class ImdbTrainer : IDisposable
     {
         int B = Settings.Batch, T = Settings.MaxLength;
         var buffer = new float[B];
-        int tp = 0, fp = 0, tn = 0, fn = 0;
-        double loss = 0;
+        var tally = new ImdbMetricsTally();
         for (int first = 0; first < count; first += B)
         {
             int n = Math.Min(B, count - first);
@@ -151,10 +150,9 @@ public sealed class ImdbTrainer : IDisposable
                 _labels[r] = data.Labels[row];
             }
             _trainer.EvaluateClassifier(_ids, _labels, T, buffer);
-            ImdbMetrics.Tally(buffer.AsSpan(0, n), _labels.AsSpan(0, n), ref tp, ref fp, ref tn, ref fn);
-            for (int r = 0; r < n; r++) loss += ImdbMetrics.Bce(buffer[r], _labels[r]);
+            tally.Add(buffer.AsSpan(0, n), _labels.AsSpan(0, n));
         }
-        return new ImdbMetrics(tp, fp, tn, fn, loss / count);
+        return tally.Result();
     }
 
     public void Dispose() => _trainer.Dispose();
