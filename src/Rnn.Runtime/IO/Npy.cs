@@ -53,9 +53,7 @@ public static class Npy
     public static void Write(string path, ReadOnlySpan<float> data, ReadOnlySpan<int> shape)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        long count = TensorShapes.ElementCountOfArgument(shape, nameof(shape));
-        if (count != data.Length)
-            throw new ArgumentException($"Shape {TensorShapes.Format(shape)} has {count} elements but {data.Length} values were given.", nameof(data));
+        TensorShapes.CheckValueCount(shape, data.Length);
         byte[] preamble = BuildPreamble(shape);
         using AtomicFileWriter file = AtomicFileWriter.Create(path);
         file.Stream.Write(preamble);

@@ -10,9 +10,7 @@ public sealed class NpyArray
     {
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(data);
-        long count = TensorShapes.ElementCountOfArgument(shape, nameof(shape));
-        if (count != data.Length)
-            throw new ArgumentException($"Shape {TensorShapes.Format(shape)} has {count} elements but {data.Length} values were given.", nameof(data));
+        TensorShapes.CheckValueCount(shape, data.Length);
         Shape = shape;
         Data = data;
     }

@@ -31,10 +31,7 @@ public sealed class SafeTensorsWriter
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name == SafeTensorsHeader.MetadataKey)
             throw new ArgumentException($"'{SafeTensorsHeader.MetadataKey}' is reserved for metadata and cannot name a tensor.", nameof(name));
-        long count = TensorShapes.ElementCountOfArgument(shape, nameof(shape));
-        if (count != data.Length)
-            throw new ArgumentException(
-                $"Tensor '{name}' has shape {TensorShapes.Format(shape)} ({count} elements) but {data.Length} values were given.", nameof(data));
+        TensorShapes.CheckValueCount(shape, data.Length, name);
         if (!_tensors.TryAdd(name, (shape.ToArray(), data.ToArray())))
             throw new ArgumentException($"Tensor '{name}' was already added.", nameof(name));
     }

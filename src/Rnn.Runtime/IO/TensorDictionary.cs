@@ -28,10 +28,7 @@ public sealed class TensorDictionary : ITensorSource
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(data);
-        long count = TensorShapes.ElementCountOfArgument(shape, nameof(shape));
-        if (count != data.Length)
-            throw new ArgumentException(
-                $"Tensor '{name}' has shape {TensorShapes.Format(shape)} ({count} elements) but {data.Length} values were given.", nameof(data));
+        TensorShapes.CheckValueCount(shape, data.Length, name);
         if (!_tensors.TryAdd(name, ((int[])shape.Clone(), data)))
             throw new ArgumentException($"Tensor '{name}' is already in {SourceName}.", nameof(name));
         _names.Add(name);

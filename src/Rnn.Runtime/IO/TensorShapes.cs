@@ -25,6 +25,19 @@ internal static class TensorShapes
         return count;
     }
 
+    /// <summary>
+    /// Checks that data handed to an API beside its shape holds exactly the shape's element count (arguments
+    /// "shape" and "data"); <paramref name="tensorName"/>, if given, names the tensor in the message.
+    /// </summary>
+    public static void CheckValueCount(ReadOnlySpan<int> shape, int valueCount, string? tensorName = null)
+    {
+        long count = ElementCountOfArgument(shape, "shape");
+        if (count != valueCount)
+            throw new ArgumentException(tensorName is null
+                ? $"Shape {Format(shape)} has {count} elements but {valueCount} values were given."
+                : $"Tensor '{tensorName}' has shape {Format(shape)} ({count} elements) but {valueCount} values were given.", "data");
+    }
+
     /// <summary>"[2, 3]"; "[]" for a 0-d tensor.</summary>
     public static string Format(ReadOnlySpan<int> shape) => $"[{Join(shape)}]";
 
