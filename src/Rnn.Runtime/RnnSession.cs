@@ -1,4 +1,5 @@
 using System.Buffers;
+using Rnn.Runtime.IO;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
 
@@ -137,41 +138,15 @@ public sealed class RnnSession : IDisposable
     private void Validate(ReadOnlySpan<float> input, Span<float> output, int T, int B,
         ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, Span<float> hn, Span<float> cn)
     {
-        RnnModel m = _model;
-        if (T <= 0 || T > MaxSequenceLength)
-            throw new ArgumentOutOfRangeException(nameof(T), T, $"Sequence length must be 1..{MaxSequenceLength} (this session's maximum).");
-        if (B <= 0 || B > MaxBatch)
-            throw new ArgumentOutOfRangeException(nameof(B), B, $"Batch must be 1..{MaxBatch} (this session's maximum).");
-        long inputExpected = (long)T * B * m.InputSize;
-        if (input.Length != inputExpected)
-            throw new ArgumentException(
-                $"input has {input.Length} floats, expected seq {T} x batch {B} x input {m.InputSize} = {inputExpected}.", nameof(input));
-        long outputExpected = (long)T * B * m.OutputSize;
-        if (output.Length != outputExpected)
-            throw new ArgumentException(
-                $"output has {output.Length} floats, expected seq {T} x batch {B} x {m.OutputSize} = {outputExpected}.", nameof(output));
-        if (!lengths.IsEmpty)
-        {
-            if (lengths.Length != B)
-                throw new ArgumentException($"lengths has {lengths.Length} entries, expected one per sequence ({B}).", nameof(lengths));
-            for (int b = 0; b < B; b++)
-                if (lengths[b] < 1 || lengths[b] > T)
-                    throw new ArgumentException($"lengths[{b}] = {lengths[b]} is outside 1..{T} (the sequence length).", nameof(lengths));
-        }
-        long stateExpected = (long)m.NumLayers * m.Directions * B * m.HiddenSize;
-        CheckState(h0.Length, stateExpected, nameof(h0), B);
-        CheckState(hn.Length, stateExpected, nameof(hn), B);
-        if (m.Cell != CellKind.Lstm && (!c0.IsEmpty || !cn.IsEmpty))
-            throw new ArgumentException($"c0/cn given, but a {m.Cell.ToName()} cell has no cell state.", c0.IsEmpty ? nameof(cn) : nameof(c0));
-        CheckState(c0.Length, stateExpected, nameof(c0), B);
-        CheckState(cn.Length, stateExpected, nameof(cn), B);
-    }
-
-    private void CheckState(int length, long expected, string name, int batch)
-    {
-        if (length != 0 && length != expected)
-            throw new ArgumentException(
-                $"{name} has {length} floats, expected layers*directions {_model.NumLayers * _model.Directions} x batch {batch} x hidden {_model.HiddenSize} = {expected}.", name);
+        RnnArchitecture a = _model.Architecture;
+        RecurrentArguments.CheckExtent(T, B, MaxSequenceLength, MaxBatch, "session");
+        RecurrentArguments.CheckSequence(input.Length, T, B, a.InputSize, nameof(input), "input");
+        RecurrentArguments.CheckSequence(output.Length, T, B, _model.OutputSize, nameof(output), "outputs");
+        RecurrentArguments.CheckLengths(lengths, T, B);
+        RecurrentArguments.CheckState(h0.Length, a, B, nameof(h0));
+        RecurrentArguments.CheckState(hn.Length, a, B, nameof(hn));
+        RecurrentArguments.CheckCellState(c0.Length, a, B, nameof(c0));
+        RecurrentArguments.CheckCellState(cn.Length, a, B, nameof(cn));
     }
 
     public void Dispose()

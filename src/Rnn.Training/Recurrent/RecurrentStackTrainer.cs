@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Layers;
 
 namespace Rnn.Training.Recurrent;
 
@@ -429,61 +430,28 @@ public sealed class RecurrentStackTrainer : IDisposable
     private void ValidateForward(ReadOnlySpan<float> x, Span<float> y, int T, int B, ReadOnlySpan<int> lengths,
         ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, Span<float> hn, Span<float> cn, int firstExample)
     {
-        RnnArchitecture arch = Architecture;
-        if (T <= 0 || T > MaxSequenceLength)
-            throw new ArgumentOutOfRangeException(nameof(T), T, $"Sequence length must be 1..{MaxSequenceLength} (this trainer's maximum).");
-        if (B <= 0 || B > MaxBatch)
-            throw new ArgumentOutOfRangeException(nameof(B), B, $"Batch must be 1..{MaxBatch} (this trainer's maximum).");
+        RnnArchitecture a = Architecture;
+        RecurrentArguments.CheckExtent(T, B, MaxSequenceLength, MaxBatch, "trainer");
         ArgumentOutOfRangeException.ThrowIfNegative(firstExample);
-        CheckSequence(x.Length, T, B, arch.InputSize, nameof(x), "input");
-        CheckSequence(y.Length, T, B, OutputSize, nameof(y), "outputs");
-        if (!lengths.IsEmpty)
-        {
-            if (lengths.Length != B)
-                throw new ArgumentException($"lengths has {lengths.Length} entries, expected one per sequence ({B}).", nameof(lengths));
-            for (int b = 0; b < B; b++)
-                if (lengths[b] < 1 || lengths[b] > T)
-                    throw new ArgumentException($"lengths[{b}] = {lengths[b]} is outside 1..{T} (the sequence length).", nameof(lengths));
-        }
-        CheckState(h0.Length, B, nameof(h0));
-        CheckState(hn.Length, B, nameof(hn));
-        CheckCellState(c0.Length, B, nameof(c0));
-        CheckCellState(cn.Length, B, nameof(cn));
+        RecurrentArguments.CheckSequence(x.Length, T, B, a.InputSize, nameof(x), "input");
+        RecurrentArguments.CheckSequence(y.Length, T, B, OutputSize, nameof(y), "outputs");
+        RecurrentArguments.CheckLengths(lengths, T, B);
+        RecurrentArguments.CheckState(h0.Length, a, B, nameof(h0));
+        RecurrentArguments.CheckState(hn.Length, a, B, nameof(hn));
+        RecurrentArguments.CheckCellState(c0.Length, a, B, nameof(c0));
+        RecurrentArguments.CheckCellState(cn.Length, a, B, nameof(cn));
     }
 
     private void ValidateBackward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dhn, ReadOnlySpan<float> dcn,
         Span<float> dx, Span<float> dh0, Span<float> dc0, int T, int B)
     {
-        CheckSequence(dy.Length, T, B, OutputSize, nameof(dy), "outputs (as the last Forward)");
-        if (!dx.IsEmpty) CheckSequence(dx.Length, T, B, Architecture.InputSize, nameof(dx), "input (as the last Forward)");
-        CheckState(dhn.Length, B, nameof(dhn));
-        CheckState(dh0.Length, B, nameof(dh0));
-        CheckCellState(dcn.Length, B, nameof(dcn));
-        CheckCellState(dc0.Length, B, nameof(dc0));
-    }
-
-    // Takes the parts, not a message: an interpolated string argument would be built (and allocated) on every call.
-    private static void CheckSequence(int actual, int T, int B, int width, string name, string widthName)
-    {
-        long expected = (long)T * B * width;
-        if (actual != expected)
-            throw new ArgumentException($"{name} has {actual} floats, expected seq {T} x batch {B} x {widthName} {width} = {expected}.", name);
-    }
-
-    private void CheckState(int length, int batch, string name)
-    {
         RnnArchitecture a = Architecture;
-        long expected = (long)a.NumLayers * a.Directions * batch * a.HiddenSize;
-        if (length != 0 && length != expected)
-            throw new ArgumentException(
-                $"{name} has {length} floats, expected layers*directions {a.NumLayers * a.Directions} x batch {batch} x hidden {a.HiddenSize} = {expected}.", name);
-    }
-
-    private void CheckCellState(int length, int batch, string name)
-    {
-        if (length != 0 && !Architecture.Cell.HasCellState())
-            throw new ArgumentException($"{name} given, but a {Architecture.Cell.ToName()} cell has no cell state.", name);
-        CheckState(length, batch, name);
+        RecurrentArguments.CheckSequence(dy.Length, T, B, OutputSize, nameof(dy), "outputs (as the last Forward)");
+        if (!dx.IsEmpty) RecurrentArguments.CheckSequence(dx.Length, T, B, a.InputSize, nameof(dx), "input (as the last Forward)");
+        RecurrentArguments.CheckState(dhn.Length, a, B, nameof(dhn));
+        RecurrentArguments.CheckState(dh0.Length, a, B, nameof(dh0));
+        RecurrentArguments.CheckCellState(dcn.Length, a, B, nameof(dcn));
+        RecurrentArguments.CheckCellState(dc0.Length, a, B, nameof(dc0));
     }
 
     public void Dispose()
