@@ -48,25 +48,25 @@ public sealed record CharLmSettings
     /// <summary>Checks every value, naming the option at fault.</summary>
     public void Validate()
     {
-        Positive(Hidden, "--hidden");
-        Positive(Layers, "--layers");
-        Positive(Embed, "--embed");
-        Positive(SeqLength, "--seq");
-        Positive(Batch, "--batch");
-        Positive(Shards, "--shards");
-        Positive(Threads, "--threads");
-        Positive(EvalEvery, "--eval-every");
+        OptionChecks.Positive(Hidden, "--hidden");
+        OptionChecks.Positive(Layers, "--layers");
+        OptionChecks.Positive(Embed, "--embed");
+        OptionChecks.Positive(SeqLength, "--seq");
+        OptionChecks.Positive(Batch, "--batch");
+        OptionChecks.Positive(Shards, "--shards");
+        OptionChecks.Positive(Threads, "--threads");
+        OptionChecks.Positive(EvalEvery, "--eval-every");
         if (EvalChunks < 0) throw new ArgumentException($"--eval-chunks must be 0 (all) or positive, got {EvalChunks}.");
         if (Steps is { } s && s <= 0) throw new ArgumentException($"--steps must be positive, got {s}.");
         if (Epochs is { } e && e <= 0) throw new ArgumentException($"--epochs must be positive, got {e}.");
         if (Steps is not null && Epochs is not null) throw new ArgumentException("give --steps or --epochs, not both.");
-        if (Batch % Shards != 0) throw new ArgumentException($"--batch {Batch} must be divisible by --shards {Shards}.");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be positive, got {LearningRate}.");
+        OptionChecks.ShardsDivideBatch(Batch, Shards);
+        OptionChecks.LearningRate(LearningRate);
         if (Schedule is not ("cosine" or "constant")) throw new ArgumentException($"--lr-schedule '{Schedule}' is not a schedule: expected cosine or constant.");
         if (MinLearningRate is { } m && !(m >= 0 && m <= LearningRate))
             throw new ArgumentException($"--lr-min must be in [0, --lr {LearningRate:G4}], got {m}.");
-        if (!(Clip >= 0) || float.IsInfinity(Clip)) throw new ArgumentException($"--clip must be 0 (off) or positive, got {Clip}.");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1), got {Dropout}.");
+        OptionChecks.Clip(Clip);
+        OptionChecks.DropoutRate(Dropout, "--dropout");
         if (!(ValidationFraction > 0 && ValidationFraction < 1))
             throw new ArgumentException($"--val-fraction must be in (0, 1), got {ValidationFraction}.");
         if (Cell is not ("lstm" or "gru" or "rnn" or "rnn-tanh" or "rnn-relu"))
@@ -75,11 +75,6 @@ public sealed record CharLmSettings
 
     /// <summary>The cell name the model config takes ("rnn" is the tanh Elman cell).</summary>
     public string ModelCell => Cell == "rnn" ? "rnn-tanh" : Cell;
-
-    private static void Positive(long value, string option)
-    {
-        if (value <= 0) throw new ArgumentException($"{option} must be positive, got {value}.");
-    }
 
     // Keys under RunState.Extra.
     internal const string SeqKey = "seq", BatchKey = "batch", ShardsKey = "shards", ClipKey = "clip", EvalEveryKey = "eval_every",

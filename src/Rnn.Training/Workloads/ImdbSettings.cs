@@ -40,24 +40,19 @@ public sealed record ImdbSettings
     public void Validate()
     {
         if (VocabularySize <= 3) throw new ArgumentException($"--vocab must be more than 3 (ids 0-2 are reserved), got {VocabularySize}.");
-        Positive(MaxLength, "--maxlen");
-        Positive(Embed, "--embed");
-        Positive(Hidden, "--hidden");
-        Positive(Batch, "--batch");
-        Positive(Epochs, "--epochs");
-        Positive(Threads, "--threads");
-        Positive(Shards, "--shards");
+        OptionChecks.Positive(MaxLength, "--maxlen");
+        OptionChecks.Positive(Embed, "--embed");
+        OptionChecks.Positive(Hidden, "--hidden");
+        OptionChecks.Positive(Batch, "--batch");
+        OptionChecks.Positive(Epochs, "--epochs");
+        OptionChecks.Positive(Threads, "--threads");
+        OptionChecks.Positive(Shards, "--shards");
         if (Limit < 0) throw new ArgumentException($"--limit must be 0 (all) or positive, got {Limit}.");
-        if (Batch % Shards != 0) throw new ArgumentException($"--batch {Batch} must be divisible by --shards {Shards}.");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentException($"--dropout must be in [0, 1), got {Dropout}.");
-        if (!(RecurrentDropout >= 0 && RecurrentDropout < 1)) throw new ArgumentException($"--recurrent-dropout must be in [0, 1), got {RecurrentDropout}.");
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate)) throw new ArgumentException($"--lr must be positive, got {LearningRate}.");
-        if (!(Clip >= 0) || float.IsInfinity(Clip)) throw new ArgumentException($"--clip must be 0 (off) or positive, got {Clip}.");
-    }
-
-    private static void Positive(int value, string option)
-    {
-        if (value <= 0) throw new ArgumentException($"{option} must be positive, got {value}.");
+        OptionChecks.ShardsDivideBatch(Batch, Shards);
+        OptionChecks.DropoutRate(Dropout, "--dropout");
+        OptionChecks.DropoutRate(RecurrentDropout, "--recurrent-dropout");
+        OptionChecks.LearningRate(LearningRate);
+        OptionChecks.Clip(Clip);
     }
 
     internal static string Str(long v) => v.ToString(CultureInfo.InvariantCulture);
