@@ -65,24 +65,29 @@ internal static class ImdbFixture
     public static void WriteJsonLines(string directory)
     {
         foreach (string split in (string[])["train", "test"])
+            WriteJsonLinesFile(Path.Combine(directory, split + ".jsonl.gz"),
+                Reviews.Where(r => r.Split == split).Select(r => (r.Id, r.Rating, r.Label == "pos" ? 1 : 0, r.Text)));
+    }
+
+    /// <summary>Reviews in the jsonl.gz form the data set reads: one {id, rating, label, text} object per line.</summary>
+    public static void WriteJsonLinesFile(string path, IEnumerable<(int Id, int Rating, int Label, string Text)> reviews)
+    {
+        using var file = File.Create(path);
+        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        foreach (var (id, rating, label, text) in reviews)
         {
-            using var file = File.Create(Path.Combine(directory, split + ".jsonl.gz"));
-            using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-            foreach (Review review in Reviews.Where(r => r.Split == split))
+            var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
             {
-                var buffer = new MemoryStream();
-                using (var writer = new Utf8JsonWriter(buffer))
-                {
-                    writer.WriteStartObject();
-                    writer.WriteNumber("id", review.Id);
-                    writer.WriteNumber("rating", review.Rating);
-                    writer.WriteNumber("label", review.Label == "pos" ? 1 : 0);
-                    writer.WriteString("text", review.Text);
-                    writer.WriteEndObject();
-                }
-                gzip.Write(buffer.ToArray());
-                gzip.WriteByte((byte)'\n');
+                writer.WriteStartObject();
+                writer.WriteNumber("id", id);
+                writer.WriteNumber("rating", rating);
+                writer.WriteNumber("label", label);
+                writer.WriteString("text", text);
+                writer.WriteEndObject();
             }
+            gzip.Write(buffer.ToArray());
+            gzip.WriteByte((byte)'\n');
         }
     }
 }

@@ -1,6 +1,5 @@
-using System.IO.Compression;
 using System.Text;
-using System.Text.Json;
+using Rnn.Tests.Training.Data;
 
 namespace Rnn.Tests.Training.Workloads;
 
@@ -47,8 +46,7 @@ internal static class WorkloadFixtures
 
     private static void WriteSplit(string path, int count, System.Random random)
     {
-        using var file = File.Create(path);
-        using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        var reviews = new List<(int, int, int, string)>(count);
         for (int i = 0; i < count; i++)
         {
             int label = i % 2;
@@ -57,18 +55,8 @@ internal static class WorkloadFixtures
             for (int w = 0; w < length; w++) words.Add(Neutral[random.Next(Neutral.Length)]);
             string[] sentiment = label == 1 ? PositiveWords : NegativeWords;
             for (int k = 2 + random.Next(2); k > 0; k--) words.Insert(random.Next(words.Count + 1), sentiment[random.Next(sentiment.Length)]);
-            var buffer = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("id", i / 2);
-                writer.WriteNumber("rating", label == 1 ? 8 : 2);
-                writer.WriteNumber("label", label);
-                writer.WriteString("text", string.Join(' ', words) + ".");
-                writer.WriteEndObject();
-            }
-            gzip.Write(buffer.ToArray());
-            gzip.WriteByte((byte)'\n');
+            reviews.Add((i / 2, label == 1 ? 8 : 2, label, string.Join(' ', words) + "."));
         }
+        ImdbFixture.WriteJsonLinesFile(path, reviews);
     }
 }
