@@ -18,7 +18,7 @@ internal sealed class ModelReplica : IDisposable
     private readonly EmbeddingTrainer _embedding;
     private readonly RecurrentStackTrainer _recurrent;
     private readonly DenseTrainer _dense;
-    private readonly float[] _x, _y, _dy, _dx, _logits, _dlogits, _mask, _last, _dlast, _h, _c, _hn, _cn;
+    private readonly float[] _x, _y, _dy, _dx, _logits, _dlogits, _last, _h, _c, _hn, _cn;
     private readonly int[] _ids, _targets;
 
     public int MaxSteps { get; }
@@ -33,7 +33,7 @@ internal sealed class ModelReplica : IDisposable
         _embedding = new EmbeddingTrainer(Shared(master.Embedding));
         _recurrent = new RecurrentStackTrainer(c.RecurrentArchitecture(), maxSteps, lanes, path,
             interLayerDropout: c.Dropout, inputDropout: c.InputDropout, recurrentDropout: c.RecurrentDropout,
-            sharedValues: master.Recurrent);
+            sharedValues: master.Recurrent, dropoutOnOutput: true);
         _dense = new DenseTrainer(Shared(master.DenseWeight), Shared(master.DenseBias), path);
         Parameters.Add(_embedding.Weight);
         foreach (Parameter p in _recurrent.Parameters) Parameters.Add(p);
@@ -48,9 +48,7 @@ internal sealed class ModelReplica : IDisposable
         _dx = new float[rows * c.EmbeddingSize];
         _y = new float[rows * H];
         _dy = new float[rows * H];
-        _mask = c.Dropout > 0 ? new float[rows * H] : [];
         _last = new float[lanes * H];
-        _dlast = new float[lanes * H];
         _logits = new float[headRows * c.OutputSize];
         _dlogits = new float[headRows * c.OutputSize];
         _h = new float[state];
@@ -100,19 +98,8 @@ internal sealed class ModelReplica : IDisposable
         _embedding.Forward(myIds, x);
         _recurrent.Forward(x, y, T, B, default, _h, _config.CellKind == Runtime.CellKind.Lstm ? _c : default, _hn,
             _config.CellKind == Runtime.CellKind.Lstm ? _cn : default, training, dropoutSeed, firstLane);
-        Span<float> head = y;
-        bool dropout = training && _config.Dropout > 0;
-        if (dropout)
-        {
-            Span<float> mask = _mask.AsSpan(0, rows * H);
-            for (int t = 0; t < T; t++)
-                for (int b = 0; b < B; b++)
-                    DropoutMasks.Fill(mask.Slice((t * B + b) * H, H), _config.Dropout, dropoutSeed, _config.NumLayers, 0,
-                        DropoutKind.InterLayer, firstLane + b, t);
-            TensorPrimitives.Multiply(y, mask, y);
-        }
         Span<float> logits = _logits.AsSpan(0, rows * V), dlogits = _dlogits.AsSpan(0, rows * V);
-        _dense.Forward(head, logits, rows);
+        _dense.Forward(y, logits, rows);
 
         Span<int> myT = _targets.AsSpan(0, rows);
         Gather(targets, myT, T, batch, firstLane, B);
@@ -123,8 +110,7 @@ internal sealed class ModelReplica : IDisposable
         {
             TensorPrimitives.Multiply(dlogits, gradientScale, dlogits);
             Span<float> dy = _dy.AsSpan(0, rows * H), dx = _dx.AsSpan(0, rows * _config.EmbeddingSize);
-            _dense.Backward(head, dlogits, dy, rows);
-            if (dropout) TensorPrimitives.Multiply(dy, _mask.AsSpan(0, rows * H), dy);
+            _dense.Backward(y, dlogits, dy, rows);
             _recurrent.Backward(dy, default, default, dx);
             _embedding.Backward(myIds, dx);
         }

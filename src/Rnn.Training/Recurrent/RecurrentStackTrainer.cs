@@ -20,7 +20,8 @@ namespace Rnn.Training.Recurrent;
 /// </para>
 /// <para>
 /// Dropout (inverted, only when <c>training</c>): <c>interLayerDropout</c> on the outputs of every layer but the
-/// last, fresh per step (PyTorch's <c>dropout</c>); <c>inputDropout</c> on the stack input, one mask per sequence
+/// last, fresh per step (PyTorch's <c>dropout</c>), and with <c>dropoutOnOutput</c> on the last layer's outputs too
+/// (char-rnn's dropout before its Dense head: y is returned masked, and Backward masks dy); <c>inputDropout</c> on the stack input, one mask per sequence
 /// (Keras' <c>dropout</c>); <c>recurrentDropout</c> on h_{t-1} inside the recurrent product only, one mask per
 /// sequence (Keras' <c>recurrent_dropout</c>). Masks are a hash of (dropoutSeed, layer, direction, kind,
 /// firstExample + b, step, unit): the same example gets the same mask however the batch is split; pass a new
@@ -36,8 +37,8 @@ public sealed class RecurrentStackTrainer : IDisposable
     private readonly Region[] _input;        // per direction (T, B, I): the stack input as fed (masked with input dropout)
     private readonly Region[] _inputMask;    // per direction (B, I)
     private readonly Region[] _layerOutput;  // per layer but the last (T, B, D·H): the next layer's input as fed
-    private readonly Region[] _interMask;    // per layer but the last (T, B, D·H)
-    private readonly Region _gx, _gh, _dGx, _dGh, _dInputScratch, _dh, _dc, _product;
+    private readonly Region[] _interMask;    // per layer but the last, and the last with DropoutOnOutput (T, B, D·H)
+    private readonly Region _gx, _gh, _dGx, _dGh, _dInputScratch, _dOutputMasked, _dh, _dc, _product;
     private readonly Region[] _dLayer;       // two (T, B, D·H) buffers: the gradient of a layer's output, ping-ponged
     private readonly int[] _lengths;
     private readonly bool[] _inactive;
@@ -53,6 +54,9 @@ public sealed class RecurrentStackTrainer : IDisposable
     public int MaxBatch { get; }
     public KernelPath KernelPath { get; }
     public float InterLayerDropout { get; }
+
+    /// <summary>Whether <see cref="InterLayerDropout"/> also masks the last layer's outputs.</summary>
+    public bool DropoutOnOutput { get; }
     public float InputDropout { get; }
     public float RecurrentDropout { get; }
 
@@ -69,7 +73,7 @@ public sealed class RecurrentStackTrainer : IDisposable
     /// </summary>
     public RecurrentStackTrainer(RnnArchitecture arch, int maxSequenceLength, int maxBatch, KernelPath path,
         float interLayerDropout = 0, float inputDropout = 0, float recurrentDropout = 0, ulong initSeed = 0,
-        IReadOnlyList<Parameter>? sharedValues = null)
+        IReadOnlyList<Parameter>? sharedValues = null, bool dropoutOnOutput = false)
     {
         ArgumentNullException.ThrowIfNull(arch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(arch.InputSize, "arch.InputSize");
@@ -86,6 +90,7 @@ public sealed class RecurrentStackTrainer : IDisposable
         MaxBatch = maxBatch;
         KernelPath = path;
         InterLayerDropout = interLayerDropout;
+        DropoutOnOutput = dropoutOnOutput;
         InputDropout = inputDropout;
         RecurrentDropout = recurrentDropout;
 
@@ -133,12 +138,10 @@ public sealed class RecurrentStackTrainer : IDisposable
             _inputMask[d] = _ws.Reserve(inputDropout > 0 ? B * I : 0);
         }
         _layerOutput = new Region[L - 1];
-        _interMask = new Region[L - 1];
-        for (int l = 0; l < L - 1; l++)
-        {
-            _layerOutput[l] = _ws.Reserve(rows * DH);
-            _interMask[l] = _ws.Reserve(interLayerDropout > 0 ? rows * DH : 0);
-        }
+        for (int l = 0; l < L - 1; l++) _layerOutput[l] = _ws.Reserve(rows * DH);
+        _interMask = new Region[dropoutOnOutput ? L : L - 1];
+        for (int l = 0; l < _interMask.Length; l++) _interMask[l] = _ws.Reserve(interLayerDropout > 0 ? rows * DH : 0);
+        _dOutputMasked = _ws.Reserve(dropoutOnOutput && interLayerDropout > 0 ? rows * DH : 0);
         _gx = _ws.Reserve(rows * _padded);
         _gh = _ws.Reserve(arch.Cell == CellKind.Gru ? B * _padded : 0);
         _dGx = _ws.Reserve(rows * GH);
@@ -233,7 +236,7 @@ public sealed class RecurrentStackTrainer : IDisposable
         ReadOnlySpan<int> lens = _hasLengths ? _lengths.AsSpan(0, B) : default;
         _inputDropoutOn = training && InputDropout > 0;
         _recurrentDropoutOn = training && RecurrentDropout > 0;
-        _interDropoutOn = training && InterLayerDropout > 0 && L > 1;
+        _interDropoutOn = training && InterLayerDropout > 0 && _interMask.Length > 0;
 
         foreach (LayerDirection dir in _directions) dir.Repack();
 
@@ -300,13 +303,15 @@ public sealed class RecurrentStackTrainer : IDisposable
                 if (!cn.IsEmpty) _ws.Span(dir.Cells, (T + 1) * stateSize).Slice(final, stateSize).CopyTo(cn.Slice(stateIndex * stateSize, stateSize));
             }
 
-            if (!last && _interDropoutOn)
+            if (_interDropoutOn && l < _interMask.Length)
             {
                 Span<float> mask = _ws.Span(_interMask[l], rows * DH);
+                // The output's mask is keyed as layer L, the head it feeds.
+                int key = last ? L : l;
                 for (int t = 0; t < T; t++)
                     for (int b = 0; b < B; b++)
                         for (int d = 0; d < D; d++)
-                            DropoutMasks.Fill(mask.Slice(((t * B + b) * D + d) * H, H), InterLayerDropout, dropoutSeed, l, d,
+                            DropoutMasks.Fill(mask.Slice(((t * B + b) * D + d) * H, H), InterLayerDropout, dropoutSeed, key, d,
                                 DropoutKind.InterLayer, (long)firstExample + b, t);
                 TensorPrimitives.Multiply(output, mask, output);
             }
@@ -333,6 +338,13 @@ public sealed class RecurrentStackTrainer : IDisposable
         bool lstm = arch.Cell == CellKind.Lstm, gru = arch.Cell == CellKind.Gru;
 
         ReadOnlySpan<float> dOutput = dy; // gradient of the current layer's output (as fed to the layer above)
+        if (_interDropoutOn && DropoutOnOutput)
+        {
+            // Forward returned Y ⊙ mask.
+            Span<float> masked = _ws.Span(_dOutputMasked, rows * DH);
+            TensorPrimitives.Multiply(dy, _ws.Span(_interMask[L - 1], rows * DH), masked);
+            dOutput = masked;
+        }
         for (int l = L - 1; l >= 0; l--)
         {
             int inputSize = arch.LayerInputSize(l);
