@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Rnn.Runtime.Kernels;
@@ -28,8 +27,13 @@ public static unsafe class GemvBf16
                 float* out64 = yp + g * G;
                 switch (path)
                 {
-                    case KernelPath.Vector512: Group512(xp, group, b.K, out64); break;
-                    case KernelPath.Vector256: Group256(xp, group, b.K, out64); break;
+                    case KernelPath.Vector512:
+                        Columns<Vector512Ops, Vector512<float>>(xp, group, b.K, out64);
+                        break;
+                    case KernelPath.Vector256:
+                        Columns<Vector256Ops, Vector256<float>>(xp, group, b.K, out64);
+                        Columns<Vector256Ops, Vector256<float>>(xp, group + G / 2, b.K, out64 + G / 2);
+                        break;
                     default: GroupScalar(xp, group, b.K, out64); break;
                 }
                 int valid = Math.Min(G, b.N - g * G);
@@ -39,90 +43,52 @@ public static unsafe class GemvBf16
         }
     }
 
+    /// <summary>
+    /// 4·Count columns of a group (from <paramref name="w"/>, rows G values apart) into y: per column an even-k and an
+    /// odd-k FMA chain, added at the end. One call covers a Vector512 group (64 columns); Vector256 takes two, which
+    /// keeps it at 16 accumulators.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Group512(float* x, ushort* w, int k, float* y)
+    private static void Columns<TOps, TVector>(float* x, ushort* w, int k, float* y)
+        where TOps : struct, IVectorOps<TVector>
+        where TVector : struct
     {
-        Vector512<float> e0 = default, e1 = default, e2 = default, e3 = default;
-        Vector512<float> o0 = default, o1 = default, o2 = default, o3 = default;
+        int n = TOps.Count;
+        TVector e0 = default, e1 = default, e2 = default, e3 = default;
+        TVector o0 = default, o1 = default, o2 = default, o3 = default;
         int kk = 0;
         for (; kk + 1 < k; kk += 2)
         {
             ushort* row = w + (nint)kk * G;
-            Vector512<float> xe = Vector512.Create(x[kk]), xo = Vector512.Create(x[kk + 1]);
-            Vector512<ushort> a = Vector512.LoadAligned(row), bb = Vector512.LoadAligned(row + 32);
-            e0 = Vector512.FusedMultiplyAdd(xe, Widen(Vector512.WidenLower(a)), e0);
-            e1 = Vector512.FusedMultiplyAdd(xe, Widen(Vector512.WidenUpper(a)), e1);
-            e2 = Vector512.FusedMultiplyAdd(xe, Widen(Vector512.WidenLower(bb)), e2);
-            e3 = Vector512.FusedMultiplyAdd(xe, Widen(Vector512.WidenUpper(bb)), e3);
-            Vector512<ushort> c = Vector512.LoadAligned(row + G), d = Vector512.LoadAligned(row + G + 32);
-            o0 = Vector512.FusedMultiplyAdd(xo, Widen(Vector512.WidenLower(c)), o0);
-            o1 = Vector512.FusedMultiplyAdd(xo, Widen(Vector512.WidenUpper(c)), o1);
-            o2 = Vector512.FusedMultiplyAdd(xo, Widen(Vector512.WidenLower(d)), o2);
-            o3 = Vector512.FusedMultiplyAdd(xo, Widen(Vector512.WidenUpper(d)), o3);
+            TVector xe = TOps.Broadcast(x[kk]), xo = TOps.Broadcast(x[kk + 1]);
+            TOps.WidenBf16(row, out TVector a0, out TVector a1);
+            TOps.WidenBf16(row + 2 * n, out TVector a2, out TVector a3);
+            e0 = TOps.FusedMultiplyAdd(xe, a0, e0);
+            e1 = TOps.FusedMultiplyAdd(xe, a1, e1);
+            e2 = TOps.FusedMultiplyAdd(xe, a2, e2);
+            e3 = TOps.FusedMultiplyAdd(xe, a3, e3);
+            TOps.WidenBf16(row + G, out TVector b0, out TVector b1);
+            TOps.WidenBf16(row + G + 2 * n, out TVector b2, out TVector b3);
+            o0 = TOps.FusedMultiplyAdd(xo, b0, o0);
+            o1 = TOps.FusedMultiplyAdd(xo, b1, o1);
+            o2 = TOps.FusedMultiplyAdd(xo, b2, o2);
+            o3 = TOps.FusedMultiplyAdd(xo, b3, o3);
         }
         if (kk < k)
         {
             ushort* row = w + (nint)kk * G;
-            Vector512<float> xe = Vector512.Create(x[kk]);
-            Vector512<ushort> a = Vector512.LoadAligned(row), bb = Vector512.LoadAligned(row + 32);
-            e0 = Vector512.FusedMultiplyAdd(xe, Widen(Vector512.WidenLower(a)), e0);
-            e1 = Vector512.FusedMultiplyAdd(xe, Widen(Vector512.WidenUpper(a)), e1);
-            e2 = Vector512.FusedMultiplyAdd(xe, Widen(Vector512.WidenLower(bb)), e2);
-            e3 = Vector512.FusedMultiplyAdd(xe, Widen(Vector512.WidenUpper(bb)), e3);
+            TVector xe = TOps.Broadcast(x[kk]);
+            TOps.WidenBf16(row, out TVector a0, out TVector a1);
+            TOps.WidenBf16(row + 2 * n, out TVector a2, out TVector a3);
+            e0 = TOps.FusedMultiplyAdd(xe, a0, e0);
+            e1 = TOps.FusedMultiplyAdd(xe, a1, e1);
+            e2 = TOps.FusedMultiplyAdd(xe, a2, e2);
+            e3 = TOps.FusedMultiplyAdd(xe, a3, e3);
         }
-        (e0 + o0).Store(y);
-        (e1 + o1).Store(y + 16);
-        (e2 + o2).Store(y + 32);
-        (e3 + o3).Store(y + 48);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Widen(Vector512<uint> bits) => Vector512.ShiftLeft(bits, 16).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Widen(Vector256<uint> bits) => Vector256.ShiftLeft(bits, 16).AsSingle();
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Group256(float* x, ushort* w, int k, float* y)
-    {
-        // 64 columns as 8 ymm per parity; two halves of 32 columns keep the register count at 16 accumulators.
-        for (int half = 0; half < 2; half++)
-        {
-            Vector256<float> e0 = default, e1 = default, e2 = default, e3 = default;
-            Vector256<float> o0 = default, o1 = default, o2 = default, o3 = default;
-            ushort* baseRow = w + half * 32;
-            int kk = 0;
-            for (; kk + 1 < k; kk += 2)
-            {
-                ushort* row = baseRow + (nint)kk * G;
-                Vector256<float> xe = Vector256.Create(x[kk]), xo = Vector256.Create(x[kk + 1]);
-                Vector256<ushort> a = Vector256.LoadAligned(row), bb = Vector256.LoadAligned(row + 16);
-                e0 = Vector256.FusedMultiplyAdd(xe, Widen(Vector256.WidenLower(a)), e0);
-                e1 = Vector256.FusedMultiplyAdd(xe, Widen(Vector256.WidenUpper(a)), e1);
-                e2 = Vector256.FusedMultiplyAdd(xe, Widen(Vector256.WidenLower(bb)), e2);
-                e3 = Vector256.FusedMultiplyAdd(xe, Widen(Vector256.WidenUpper(bb)), e3);
-                Vector256<ushort> c = Vector256.LoadAligned(row + G), d = Vector256.LoadAligned(row + G + 16);
-                o0 = Vector256.FusedMultiplyAdd(xo, Widen(Vector256.WidenLower(c)), o0);
-                o1 = Vector256.FusedMultiplyAdd(xo, Widen(Vector256.WidenUpper(c)), o1);
-                o2 = Vector256.FusedMultiplyAdd(xo, Widen(Vector256.WidenLower(d)), o2);
-                o3 = Vector256.FusedMultiplyAdd(xo, Widen(Vector256.WidenUpper(d)), o3);
-            }
-            if (kk < k)
-            {
-                ushort* row = baseRow + (nint)kk * G;
-                Vector256<float> xe = Vector256.Create(x[kk]);
-                Vector256<ushort> a = Vector256.LoadAligned(row), bb = Vector256.LoadAligned(row + 16);
-                e0 = Vector256.FusedMultiplyAdd(xe, Widen(Vector256.WidenLower(a)), e0);
-                e1 = Vector256.FusedMultiplyAdd(xe, Widen(Vector256.WidenUpper(a)), e1);
-                e2 = Vector256.FusedMultiplyAdd(xe, Widen(Vector256.WidenLower(bb)), e2);
-                e3 = Vector256.FusedMultiplyAdd(xe, Widen(Vector256.WidenUpper(bb)), e3);
-            }
-            float* yh = y + half * 32;
-            (e0 + o0).Store(yh);
-            (e1 + o1).Store(yh + 8);
-            (e2 + o2).Store(yh + 16);
-            (e3 + o3).Store(yh + 24);
-        }
+        TOps.Store(TOps.Add(e0, o0), ref *y, 0);
+        TOps.Store(TOps.Add(e1, o1), ref *y, (nuint)n);
+        TOps.Store(TOps.Add(e2, o2), ref *y, (nuint)(2 * n));
+        TOps.Store(TOps.Add(e3, o3), ref *y, (nuint)(3 * n));
     }
 
     private static void GroupScalar(float* x, ushort* w, int k, float* y)
