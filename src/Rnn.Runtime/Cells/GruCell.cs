@@ -31,35 +31,20 @@ internal static class GruCell
         int u = 0;
         Span<float> activations = stackalloc float[2 * Block];
         ref float act = ref MemoryMarshal.GetReference(activations);
-        if (path == KernelPath.Vector512) u = VectorUpdate<Vector512Ops, Vector512<float>>(ref x, ref r, ref hs, ref gs, ref act, save, hidden, u);
-        if (path >= KernelPath.Vector256) u = VectorUpdate<Vector256Ops, Vector256<float>>(ref x, ref r, ref hs, ref gs, ref act, save, hidden, u);
-        for (; u < hidden; u++)
-        {
-            float rr = Activations.Sigmoid(Unsafe.Add(ref x, u) + Unsafe.Add(ref r, u));
-            float z = Activations.Sigmoid(Unsafe.Add(ref x, hidden + u) + Unsafe.Add(ref r, hidden + u));
-            float hn = Unsafe.Add(ref r, 2 * hidden + u);
-            float n = Activations.Tanh(MathF.FusedMultiplyAdd(rr, hn, Unsafe.Add(ref x, 2 * hidden + u)));
-            float prev = Unsafe.Add(ref hs, u);
-            Unsafe.Add(ref hs, u) = (1f - z) * n + z * prev;
-            if (save)
-            {
-                Unsafe.Add(ref gs, u) = rr;
-                Unsafe.Add(ref gs, hidden + u) = z;
-                Unsafe.Add(ref gs, 2 * hidden + u) = n;
-                Unsafe.Add(ref gs, 3 * hidden + u) = hn;
-            }
-        }
+        if (path == KernelPath.Vector512) u = Update<Vector512Ops, Vector512<float>>(ref x, ref r, ref hs, ref gs, ref act, save, hidden, u);
+        if (path >= KernelPath.Vector256) u = Update<Vector256Ops, Vector256<float>>(ref x, ref r, ref hs, ref gs, ref act, save, hidden, u);
+        Update<ScalarOps, float>(ref x, ref r, ref hs, ref gs, ref act, save, hidden, u);
     }
 
     /// <summary>
-    /// Units [from, …) in whole vectors, in two passes per block of <see cref="Block"/> units: r and z into
-    /// <paramref name="act"/> (2 × Block floats), then n and the update. Split, the dependent chain per vector is one
-    /// activation long instead of two, so the core overlaps far more of them (see <see cref="LstmCell"/>). Same bits.
-    /// Returns the first unit left for a narrower path.
+    /// Units [from, …) in whole vectors (one unit at a time with <see cref="ScalarOps"/>), in two passes per block of
+    /// <see cref="Block"/> units: r and z into <paramref name="act"/> (2 × Block floats), then n and the update. Split,
+    /// the dependent chain per vector is one activation long instead of two, so the core overlaps far more of them
+    /// (see <see cref="LstmCell"/>). Same bits. Returns the first unit left for a narrower width.
     /// </summary>
-    private static int VectorUpdate<TOps, TVector>(ref float x, ref float r, ref float hs, ref float gs, ref float act,
+    private static int Update<TOps, TVector>(ref float x, ref float r, ref float hs, ref float gs, ref float act,
         bool save, int hidden, int from)
-        where TOps : struct, IVectorOps<TVector>
+        where TOps : struct, IFloatVectorOps<TVector>
         where TVector : struct
     {
         int v = TOps.Count, u = from;
@@ -77,7 +62,7 @@ internal static class GruCell
                 TVector rr = TOps.Load(ref act, (nuint)j);
                 TVector z = TOps.Load(ref act, (nuint)(Block + j));
                 TVector hn = TOps.Load(ref r, (nuint)(2 * hidden + u));
-                TVector n = TOps.Tanh(TOps.FusedMultiplyAdd(rr, hn, TOps.Load(ref x, (nuint)(2 * hidden + u))));
+                TVector n = TOps.Tanh(TOps.MultiplyAdd(rr, hn, TOps.Load(ref x, (nuint)(2 * hidden + u))));
                 TVector prev = TOps.Load(ref hs, (nuint)u);
                 TOps.Store(TOps.Add(TOps.Multiply(TOps.Subtract(TOps.One, z), n), TOps.Multiply(z, prev)), ref hs, (nuint)u);
                 if (save)

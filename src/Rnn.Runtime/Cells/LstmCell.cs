@@ -29,21 +29,21 @@ internal static class LstmCell
         int u = 0;
         Span<float> activations = stackalloc float[4 * Block];
         ref float act = ref MemoryMarshal.GetReference(activations);
-        if (path == KernelPath.Vector512) u = VectorUpdate<Vector512Ops, Vector512<float>>(ref p, ref cs, ref hs, ref gs, ref act, save, hidden, u);
-        if (path >= KernelPath.Vector256) u = VectorUpdate<Vector256Ops, Vector256<float>>(ref p, ref cs, ref hs, ref gs, ref act, save, hidden, u);
-        for (; u < hidden; u++) Scalar(ref p, ref cs, ref hs, ref gs, save, hidden, u);
+        if (path == KernelPath.Vector512) u = Update<Vector512Ops, Vector512<float>>(ref p, ref cs, ref hs, ref gs, ref act, save, hidden, u);
+        if (path >= KernelPath.Vector256) u = Update<Vector256Ops, Vector256<float>>(ref p, ref cs, ref hs, ref gs, ref act, save, hidden, u);
+        Update<ScalarOps, float>(ref p, ref cs, ref hs, ref gs, ref act, save, hidden, u);
     }
 
     /// <summary>
-    /// Units [from, …) in whole vectors, in two passes per block of <see cref="Block"/> units: the four gate
-    /// activations into <paramref name="act"/> (4 × Block floats), then the state update with tanh(c). In one pass
-    /// each vector chains exp, divide, exp, divide (~160 cycles) and the core overlaps few of those chains; split,
-    /// each chain is one activation long. Same bits; measured 1.2-1.35x faster with Vector512, 1.5x with Vector256
-    /// (H = 256 and 1024). Returns the first unit left for a narrower path.
+    /// Units [from, …) in whole vectors (one unit at a time with <see cref="ScalarOps"/>), in two passes per block of
+    /// <see cref="Block"/> units: the four gate activations into <paramref name="act"/> (4 × Block floats), then the
+    /// state update with tanh(c). In one pass each vector chains exp, divide, exp, divide (~160 cycles) and the core
+    /// overlaps few of those chains; split, each chain is one activation long. Same bits; measured 1.2-1.35x faster
+    /// with Vector512, 1.5x with Vector256 (H = 256 and 1024). Returns the first unit left for a narrower width.
     /// </summary>
-    private static int VectorUpdate<TOps, TVector>(ref float p, ref float cs, ref float hs, ref float gs, ref float act,
+    private static int Update<TOps, TVector>(ref float p, ref float cs, ref float hs, ref float gs, ref float act,
         bool save, int hidden, int from)
-        where TOps : struct, IVectorOps<TVector>
+        where TOps : struct, IFloatVectorOps<TVector>
         where TVector : struct
     {
         int v = TOps.Count, u = from;
@@ -63,7 +63,7 @@ internal static class LstmCell
                 TVector f = TOps.Load(ref act, (nuint)(Block + j));
                 TVector g = TOps.Load(ref act, (nuint)(2 * Block + j));
                 TVector o = TOps.Load(ref act, (nuint)(3 * Block + j));
-                TVector cNew = TOps.FusedMultiplyAdd(f, TOps.Load(ref cs, (nuint)u), TOps.Multiply(i, g));
+                TVector cNew = TOps.MultiplyAdd(f, TOps.Load(ref cs, (nuint)u), TOps.Multiply(i, g));
                 TOps.Store(cNew, ref cs, (nuint)u);
                 TOps.Store(TOps.Multiply(o, TOps.Tanh(cNew)), ref hs, (nuint)u);
                 if (save)
@@ -76,24 +76,5 @@ internal static class LstmCell
             }
         }
         return u;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scalar(ref float p, ref float cs, ref float hs, ref float gs, bool save, int hidden, int u)
-    {
-        float i = Activations.Sigmoid(Unsafe.Add(ref p, u));
-        float f = Activations.Sigmoid(Unsafe.Add(ref p, hidden + u));
-        float g = Activations.Tanh(Unsafe.Add(ref p, 2 * hidden + u));
-        float o = Activations.Sigmoid(Unsafe.Add(ref p, 3 * hidden + u));
-        float cNew = MathF.FusedMultiplyAdd(f, Unsafe.Add(ref cs, u), i * g);
-        Unsafe.Add(ref cs, u) = cNew;
-        Unsafe.Add(ref hs, u) = o * Activations.Tanh(cNew);
-        if (save)
-        {
-            Unsafe.Add(ref gs, u) = i;
-            Unsafe.Add(ref gs, hidden + u) = f;
-            Unsafe.Add(ref gs, 2 * hidden + u) = g;
-            Unsafe.Add(ref gs, 3 * hidden + u) = o;
-        }
     }
 }

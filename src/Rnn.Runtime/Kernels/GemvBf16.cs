@@ -34,7 +34,9 @@ public static unsafe class GemvBf16
                         Columns<Vector256Ops, Vector256<float>>(xp, group, b.K, out64);
                         Columns<Vector256Ops, Vector256<float>>(xp, group + G / 2, b.K, out64 + G / 2);
                         break;
-                    default: GroupScalar(xp, group, b.K, out64); break;
+                    default:
+                        for (int j = 0; j < G; j += 4) Columns<ScalarOps, float>(xp, group + j, b.K, out64 + j);
+                        break;
                 }
                 int valid = Math.Min(G, b.N - g * G);
                 if (!bias.IsEmpty)
@@ -46,11 +48,11 @@ public static unsafe class GemvBf16
     /// <summary>
     /// 4·Count columns of a group (from <paramref name="w"/>, rows G values apart) into y: per column an even-k and an
     /// odd-k FMA chain, added at the end. One call covers a Vector512 group (64 columns); Vector256 takes two, which
-    /// keeps it at 16 accumulators.
+    /// keeps it at 16 accumulators; the scalar path sixteen.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns<TOps, TVector>(float* x, ushort* w, int k, float* y)
-        where TOps : struct, IVectorOps<TVector>
+        where TOps : struct, IFloatVectorOps<TVector>
         where TVector : struct
     {
         int n = TOps.Count;
@@ -63,16 +65,16 @@ public static unsafe class GemvBf16
             TVector xe = TOps.Broadcast(x[kk]), xo = TOps.Broadcast(x[kk + 1]);
             TOps.WidenBf16(row, out TVector a0, out TVector a1);
             TOps.WidenBf16(row + 2 * n, out TVector a2, out TVector a3);
-            e0 = TOps.FusedMultiplyAdd(xe, a0, e0);
-            e1 = TOps.FusedMultiplyAdd(xe, a1, e1);
-            e2 = TOps.FusedMultiplyAdd(xe, a2, e2);
-            e3 = TOps.FusedMultiplyAdd(xe, a3, e3);
+            e0 = TOps.MultiplyAdd(xe, a0, e0);
+            e1 = TOps.MultiplyAdd(xe, a1, e1);
+            e2 = TOps.MultiplyAdd(xe, a2, e2);
+            e3 = TOps.MultiplyAdd(xe, a3, e3);
             TOps.WidenBf16(row + G, out TVector b0, out TVector b1);
             TOps.WidenBf16(row + G + 2 * n, out TVector b2, out TVector b3);
-            o0 = TOps.FusedMultiplyAdd(xo, b0, o0);
-            o1 = TOps.FusedMultiplyAdd(xo, b1, o1);
-            o2 = TOps.FusedMultiplyAdd(xo, b2, o2);
-            o3 = TOps.FusedMultiplyAdd(xo, b3, o3);
+            o0 = TOps.MultiplyAdd(xo, b0, o0);
+            o1 = TOps.MultiplyAdd(xo, b1, o1);
+            o2 = TOps.MultiplyAdd(xo, b2, o2);
+            o3 = TOps.MultiplyAdd(xo, b3, o3);
         }
         if (kk < k)
         {
@@ -80,30 +82,14 @@ public static unsafe class GemvBf16
             TVector xe = TOps.Broadcast(x[kk]);
             TOps.WidenBf16(row, out TVector a0, out TVector a1);
             TOps.WidenBf16(row + 2 * n, out TVector a2, out TVector a3);
-            e0 = TOps.FusedMultiplyAdd(xe, a0, e0);
-            e1 = TOps.FusedMultiplyAdd(xe, a1, e1);
-            e2 = TOps.FusedMultiplyAdd(xe, a2, e2);
-            e3 = TOps.FusedMultiplyAdd(xe, a3, e3);
+            e0 = TOps.MultiplyAdd(xe, a0, e0);
+            e1 = TOps.MultiplyAdd(xe, a1, e1);
+            e2 = TOps.MultiplyAdd(xe, a2, e2);
+            e3 = TOps.MultiplyAdd(xe, a3, e3);
         }
         TOps.Store(TOps.Add(e0, o0), ref *y, 0);
         TOps.Store(TOps.Add(e1, o1), ref *y, (nuint)n);
         TOps.Store(TOps.Add(e2, o2), ref *y, (nuint)(2 * n));
         TOps.Store(TOps.Add(e3, o3), ref *y, (nuint)(3 * n));
-    }
-
-    private static void GroupScalar(float* x, ushort* w, int k, float* y)
-    {
-        for (int j = 0; j < G; j++)
-        {
-            float even = 0, odd = 0;
-            int kk = 0;
-            for (; kk + 1 < k; kk += 2)
-            {
-                even = MathF.FusedMultiplyAdd(x[kk], PackedMatrixBf16.FromBf16(w[(nint)kk * G + j]), even);
-                odd = MathF.FusedMultiplyAdd(x[kk + 1], PackedMatrixBf16.FromBf16(w[(nint)(kk + 1) * G + j]), odd);
-            }
-            if (kk < k) even = MathF.FusedMultiplyAdd(x[kk], PackedMatrixBf16.FromBf16(w[(nint)kk * G + j]), even);
-            y[j] = even + odd;
-        }
     }
 }

@@ -1,14 +1,16 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Rnn.Training.Optimizers;
+namespace Rnn.Runtime.Kernels;
 
 /// <summary>
-/// The few float operations the optimizer kernels need, over one vector width. Each kernel is written once,
-/// generic over these structs; the JIT and NativeAOT specialise it per width. All operations are IEEE exact
-/// (fused multiply-add rounds once, sqrt and divide are correctly rounded), so every width gives the same bits.
+/// The float operations of the kernels written once for every width (the optimizers' updates, the LSTM and GRU
+/// element-wise updates, the bfloat16 matrix-vector product), generic over these structs; the JIT and NativeAOT
+/// specialise each per width, every call inlined to the instruction it names. The arithmetic is IEEE exact (fused
+/// multiply-add rounds once, sqrt and divide are correctly rounded) and Sigmoid/Tanh are the same formula at both
+/// vector widths, so Vector512 and Vector256 give the same bits (the scalar Sigmoid/Tanh use MathF).
 /// </summary>
-internal interface IFloatVectorOps<TVector>
+internal unsafe interface IFloatVectorOps<TVector>
     where TVector : struct
 {
     static abstract int Count { get; }
@@ -27,9 +29,17 @@ internal interface IFloatVectorOps<TVector>
 
     /// <summary>Larger of the two; NaN if either is NaN (like torch.maximum).</summary>
     static abstract TVector Max(TVector left, TVector right);
+
+    static abstract TVector One { get; }
+    static abstract TVector Sigmoid(TVector x);
+    static abstract TVector Tanh(TVector x);
+
+    /// <summary>2·Count bfloat16 values from <paramref name="source"/> (64-byte aligned for the vector widths), widened
+    /// to float32: the first Count into <paramref name="low"/>, the rest into <paramref name="high"/>.</summary>
+    static abstract void WidenBf16(ushort* source, out TVector low, out TVector high);
 }
 
-internal readonly struct Vector512Ops : IFloatVectorOps<Vector512<float>>
+internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -55,9 +65,22 @@ internal readonly struct Vector512Ops : IFloatVectorOps<Vector512<float>>
         Vector512.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Max(Vector512<float> left, Vector512<float> right) => Vector512.Max(left, right);
+    public static Vector512<float> One => Vector512<float>.One;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Activations.Sigmoid(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x) => Activations.Tanh(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenBf16(ushort* source, out Vector512<float> low, out Vector512<float> high)
+    {
+        // A bfloat16 is the top half of a float32.
+        Vector512<ushort> bits = Vector512.LoadAligned(source);
+        low = Vector512.ShiftLeft(Vector512.WidenLower(bits), 16).AsSingle();
+        high = Vector512.ShiftLeft(Vector512.WidenUpper(bits), 16).AsSingle();
+    }
 }
 
-internal readonly struct Vector256Ops : IFloatVectorOps<Vector256<float>>
+internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -83,10 +106,23 @@ internal readonly struct Vector256Ops : IFloatVectorOps<Vector256<float>>
         Vector256.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> left, Vector256<float> right) => Vector256.Max(left, right);
+    public static Vector256<float> One => Vector256<float>.One;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Activations.Sigmoid(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x) => Activations.Tanh(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenBf16(ushort* source, out Vector256<float> low, out Vector256<float> high)
+    {
+        // A bfloat16 is the top half of a float32.
+        Vector256<ushort> bits = Vector256.LoadAligned(source);
+        low = Vector256.ShiftLeft(Vector256.WidenLower(bits), 16).AsSingle();
+        high = Vector256.ShiftLeft(Vector256.WidenUpper(bits), 16).AsSingle();
+    }
 }
 
 /// <summary>One lane: the scalar path, and the tail of the vector paths.</summary>
-internal readonly struct ScalarOps : IFloatVectorOps<float>
+internal readonly unsafe struct ScalarOps : IFloatVectorOps<float>
 {
     public static int Count => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -111,4 +147,15 @@ internal readonly struct ScalarOps : IFloatVectorOps<float>
     public static float MultiplyAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(float left, float right) => MathF.Max(left, right);
+    public static float One => 1f;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sigmoid(float x) => Activations.Sigmoid(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Tanh(float x) => Activations.Tanh(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenBf16(ushort* source, out float low, out float high)
+    {
+        low = PackedMatrixBf16.FromBf16(source[0]);
+        high = PackedMatrixBf16.FromBf16(source[1]);
+    }
 }
