@@ -33,9 +33,23 @@ internal static class CommandLine
                                       or DirectoryNotFoundException or InvalidOperationException or UsageException
                                       or PlatformNotSupportedException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {WithoutParameterNames(e.Message)}");
             return UsageError;
         }
+    }
+
+    /// <summary>ArgumentException appends " (Parameter 'x')", a C# name that means nothing to a command-line user; a
+    /// message that wraps another's carries it too, so every one goes.</summary>
+    private static string WithoutParameterNames(string message)
+    {
+        const string Start = " (Parameter '";
+        for (int at = message.IndexOf(Start, StringComparison.Ordinal); at >= 0; at = message.IndexOf(Start, at, StringComparison.Ordinal))
+        {
+            int end = message.IndexOf("')", at + Start.Length, StringComparison.Ordinal);
+            if (end < 0) break;
+            message = message.Remove(at, end + 2 - at);
+        }
+        return message;
     }
 }
 

@@ -107,6 +107,10 @@ public sealed class RnnModel : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numLayers);
+        long largest = (long)cell.GateCount() * hiddenSize * Math.Max(Math.Max(inputSize, hiddenSize), bidirectional ? 2L * hiddenSize : 0);
+        if (largest > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize,
+                $"input {inputSize} and hidden {hiddenSize} make a weight of {largest} values, more than one array holds ({Array.MaxLength}).");
         var arch = new RnnArchitecture(cell, inputSize, hiddenSize, numLayers, bidirectional, true, "");
         var tensors = new TensorDictionary { SourceName = "random weights" };
         float bound = 1f / MathF.Sqrt(hiddenSize);

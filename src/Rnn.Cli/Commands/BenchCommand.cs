@@ -14,9 +14,9 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var cell = new Option<string>("--cell") { Description = "lstm | gru | rnn-tanh | rnn-relu", DefaultValueFactory = _ => "lstm" };
+        var cell = new Option<string?>("--cell") { Description = "lstm | gru | rnn-tanh | rnn-relu (default: lstm, or inferred from --weights)" };
         var hidden = Options.Int("--hidden", "hidden size (ignored with --weights)", 256);
-        var input = new Option<int?>("--input") { Description = "input size (default: the hidden size)" };
+        var input = new Option<int?>("--input") { Description = "input size (default: the hidden size; with --weights, the weights')" };
         var layers = Options.Int("--layers", "stacked layers (ignored with --weights)", 1);
         var batch = Options.Int("--batch", "independent streams advanced together per step", 1);
         var steps = Options.Int("--steps", "timed steps", 2000);
@@ -29,12 +29,12 @@ internal static class BenchCommand
             cell, hidden, input, layers, batch, steps, weights, path, precision, json,
         };
         command.SetAction(r => CommandLine.Guard(() => Run(
-            r.GetValue(cell)!, r.GetValue(hidden), r.GetValue(input), r.GetValue(layers), r.GetValue(batch), r.GetValue(steps),
+            r.GetValue(cell), r.GetValue(hidden), r.GetValue(input), r.GetValue(layers), r.GetValue(batch), r.GetValue(steps),
             r.GetValue(weights), r.GetValue(path), r.GetValue(precision)!, r.GetValue(json))));
         return command;
     }
 
-    private static int Run(string cellText, int hidden, int? inputSize, int layers, int batch, int steps, string? weightsPath, string? kernel, string precisionText, bool json)
+    private static int Run(string? cellText, int hidden, int? inputSize, int layers, int batch, int steps, string? weightsPath, string? kernel, string precisionText, bool json)
     {
         Options.RequirePositive(hidden, "--hidden");
         Options.RequirePositive(layers, "--layers");
@@ -42,17 +42,29 @@ internal static class BenchCommand
         Options.RequirePositive(steps, "--steps");
         if (inputSize is { } i) Options.RequirePositive(i, "--input");
         Options.RequireExisting(weightsPath, "--weights");
-        CellKind cell = Options.ParseCell(cellText)!.Value;
+        CellKind? givenCell = Options.ParseCell(cellText);
+        CellKind cell = givenCell ?? CellKind.Lstm;
         WeightPrecision precision = precisionText.ToLowerInvariant() switch
         {
             "f32" or "float32" => WeightPrecision.Float32,
             "bf16" or "bfloat16" => WeightPrecision.BFloat16,
             _ => throw new UsageException($"--precision '{precisionText}' is not f32 or bf16."),
         };
-        KernelPath? forced = kernel is null ? null : KernelPaths.Parse(kernel);
+        KernelPath? forced = kernel is null ? null : ParseKernel(kernel);
+        if (weightsPath is null)
+        {
+            // One step's buffers and the largest weight must each fit in an array.
+            long gates = (long)cell.GateCount() * hidden;
+            if (gates * Math.Max(inputSize ?? hidden, hidden) > Array.MaxLength || (long)batch * Math.Max(gates, inputSize ?? hidden) > Array.MaxLength)
+                throw new UsageException($"--hidden {hidden}, --input {inputSize ?? hidden} and --batch {batch} are too large: a weight or a step's buffer would exceed {Array.MaxLength} values.");
+        }
         using RnnModel model = weightsPath is null
             ? RnnModel.CreateRandom(cell, inputSize ?? hidden, hidden, layers, kernelPath: forced)
-            : RnnModel.Load(weightsPath, cell, kernelPath: forced);
+            : RnnModel.Load(weightsPath, givenCell, kernelPath: forced);
+        if (weightsPath is not null && inputSize is { } given && given != model.InputSize)
+            throw new UsageException($"--input {given} disagrees with {weightsPath}, whose input size is {model.InputSize}; leave --input out with --weights.");
+        if ((long)batch * model.Cell.GateCount() * model.HiddenSize > Array.MaxLength)
+            throw new UsageException($"--batch {batch} is too large for hidden {model.HiddenSize}: a step's buffer would exceed {Array.MaxLength} values.");
         using RnnStream stream = model.CreateStream(batch, precision);
         float[] x = new float[batch * model.InputSize], y = new float[batch * model.HiddenSize];
         var rng = new Random(1);
@@ -109,5 +121,11 @@ internal static class BenchCommand
             Console.WriteLine($"  allocated: {bytesPerStep:F1} bytes per step");
         }
         return CommandLine.Ok;
+    }
+
+    private static KernelPath ParseKernel(string text)
+    {
+        try { return KernelPaths.Parse(text); }
+        catch (ArgumentException) { throw new UsageException($"--kernel '{text}' is not a kernel path: expected scalar, vector256 or vector512."); }
     }
 }

@@ -41,6 +41,7 @@ internal static class GradCommand
         foreach (var (path, option) in new[] { (weightsPath, "--weights"), (inputPath, "--input"), (h0Path, "--h0"), (c0Path, "--c0"),
                      (dyPath, "--dy"), (dhnPath, "--dhn"), (dcnPath, "--dcn") })
             Options.RequireExisting(path, option);
+        Options.RequireOutputFolder(outDir, "--out", "d_x.npy", "d_h0.npy", "d_c0.npy", "grads.safetensors");
         using SafeTensorsFile file = SafeTensorsFile.Open(weightsPath);
         RnnArchitecture arch = PyTorchStateDict.Infer(file, cell, prefix);
         bool lstm = arch.Cell == CellKind.Lstm;
@@ -51,6 +52,8 @@ internal static class GradCommand
         if (x.Shape.Length != 3 || x.Shape[2] != arch.InputSize)
             throw new RnnFormatException($"{inputPath}: x has shape {PyTorchStateDict.Show(x.Shape)}, expected (seq, batch, {arch.InputSize}).", inputPath);
         int T = x.Shape[0], B = x.Shape[1], LD = arch.NumLayers * arch.Directions, H = arch.HiddenSize;
+        if (T == 0 || B == 0)
+            throw new RnnFormatException($"{inputPath}: x has shape {PyTorchStateDict.Show(x.Shape)}: the sequence length and the batch must each be at least 1.", inputPath);
         int[] stateShape = [LD, B, H], yShape = [T, B, arch.Directions * H];
         float[] h0 = Options.ReadNpyOrEmpty(h0Path, "h0", stateShape), c0 = Options.ReadNpyOrEmpty(c0Path, "c0", stateShape);
         float[] dyData = Options.ReadNpyOrEmpty(dyPath, "dy", yShape), dhnData = Options.ReadNpyOrEmpty(dhnPath, "dhn", stateShape), dcnData = Options.ReadNpyOrEmpty(dcnPath, "dcn", stateShape);

@@ -18,7 +18,30 @@ internal static class Options
     public static void RequireExisting(string? path, string option)
     {
         if (path is null) return;
+        if (Directory.Exists(path)) throw new UsageException($"{option}: '{path}' is a folder, not a file.");
         if (!File.Exists(path)) throw new FileNotFoundException($"{option}: file '{path}' does not exist.", path);
+    }
+
+    /// <summary>Checked before any work, so a run that cannot write one of its outputs writes none of them.</summary>
+    public static void RequireWritableFile(string? path, string option)
+    {
+        if (path is null) return;
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new UsageException($"{option}: '{path}' is a folder; expected a file to write.");
+        string? folder = Path.GetDirectoryName(full);
+        if (folder is not null && !Directory.Exists(folder))
+            throw new UsageException($"{option}: cannot write '{path}': folder '{folder}' does not exist.");
+    }
+
+    /// <summary>An output folder (created if missing) and the files that will be written into it.</summary>
+    public static void RequireOutputFolder(string path, string option, params ReadOnlySpan<string> fileNames)
+    {
+        if (File.Exists(path)) throw new UsageException($"{option}: '{path}' is a file; expected a folder (created if missing).");
+        foreach (string name in fileNames)
+        {
+            string target = Path.Combine(path, name);
+            if (Directory.Exists(target)) throw new UsageException($"{option}: '{target}' is a folder; cannot write {name} there.");
+        }
     }
 
     public static void RequirePositive(int value, string option)

@@ -40,6 +40,9 @@ internal static class RunCommand
         Options.RequireExisting(inputPath, "--input");
         Options.RequireExisting(h0Path, "--h0");
         Options.RequireExisting(c0Path, "--c0");
+        Options.RequireWritableFile(outputPath, "--output");
+        Options.RequireWritableFile(hnPath, "--hn");
+        Options.RequireWritableFile(cnPath, "--cn");
         using RnnModel model = RnnModel.Load(weightsPath, cell, prefix);
         bool lstm = model.Cell == CellKind.Lstm;
         if (!lstm && (c0Path is not null || cnPath is not null))
@@ -49,6 +52,8 @@ internal static class RunCommand
         if (x.Shape.Length != 3)
             throw new RnnFormatException($"{inputPath}: x has shape {PyTorchStateDict.Show(x.Shape)}, expected 3 dimensions ({(batchFirst ? "batch, seq" : "seq, batch")}, input).", inputPath);
         int seq = batchFirst ? x.Shape[1] : x.Shape[0], batch = batchFirst ? x.Shape[0] : x.Shape[1];
+        if (seq == 0 || batch == 0)
+            throw new RnnFormatException($"{inputPath}: x has shape {PyTorchStateDict.Show(x.Shape)}: the sequence length and the batch must each be at least 1.", inputPath);
         if (x.Shape[2] != model.InputSize)
             throw new RnnFormatException($"{inputPath}: x has input feature size {x.Shape[2]} (shape {PyTorchStateDict.Show(x.Shape)}), but the model in {weightsPath} expects {model.InputSize}.", inputPath);
         int[] stateShape = [model.NumLayers * model.Directions, batch, model.HiddenSize];

@@ -30,6 +30,11 @@ internal sealed class AtomicFileWriter : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string targetPath = Path.GetFullPath(path);
+        // Said in the target's terms: the temporary file's name means nothing to the caller.
+        if (Directory.Exists(targetPath)) throw new IOException($"Cannot write '{path}': it is a folder.");
+        string? folder = Path.GetDirectoryName(targetPath);
+        if (folder is not null && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Cannot write '{path}': folder '{folder}' does not exist.");
         // Same folder as the target, so the rename never crosses file systems and stays atomic.
         string tempPath = targetPath + ".tmp-" + Guid.NewGuid().ToString("N")[..12];
         var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);

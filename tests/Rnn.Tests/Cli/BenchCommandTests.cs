@@ -1,5 +1,7 @@
 using System.Runtime.Intrinsics;
 using System.Text.Json;
+using Rnn.Runtime;
+using Rnn.Runtime.IO;
 using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Cli;
@@ -37,5 +39,21 @@ public class BenchCommandTests
     [InlineData("--hidden", "0")]
     [InlineData("--cell", "transformer")]
     [InlineData("--steps", "-5")]
+    [InlineData("--kernel", "avx9000")]
+    [InlineData("--hidden", "2000000000")]
+    [InlineData("--batch", "2000000000")]
     public void BadOptionsExitWithTwoAndOneLine(string option, string value) => CliRunner.AssertFails(["bench", option, value], option);
+
+    [Fact]
+    public void AnInputSizeThatDisagreesWithTheWeightsIsRefused()
+    {
+        using var tmp = new TempDirectory();
+        string weights = tmp.File("gru.safetensors");
+        var writer = new SafeTensorsWriter();
+        writer.AddAll(RnnModel.RandomStateDict(CellKind.Gru, 3, 8));
+        writer.Save(weights);
+        CliRunner.AssertFails(["bench", "--weights", weights, "--input", "7", "--steps", "10"], "--input 7");
+        var same = CliRunner.Run("bench", "--weights", weights, "--input", "3", "--steps", "10", "--json");
+        Assert.True(same.ExitCode == 0, same.StdErr);
+    }
 }

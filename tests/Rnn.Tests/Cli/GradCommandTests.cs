@@ -39,4 +39,21 @@ public class GradCommandTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("dy has shape", r.StdErr);
     }
+
+    [Fact]
+    public void AnOutputFolderThatCannotTakeEveryFileFailsBeforeWritingAny()
+    {
+        using var tmp = new TempDirectory();
+        string weights = tmp.File("gru.safetensors"), x = tmp.File("x.npy"), dy = tmp.File("dy.npy"), outDir = tmp.File("grads");
+        var writer = new SafeTensorsWriter();
+        writer.AddAll(RnnModel.RandomStateDict(CellKind.Gru, 3, 4));
+        writer.Save(weights);
+        Npy.Write(x, new float[5 * 2 * 3], [5, 2, 3]);
+        Npy.Write(dy, new float[5 * 2 * 4], [5, 2, 4]);
+
+        CliRunner.AssertFails(["grad", "--weights", weights, "--input", x, "--dy", dy, "--out", x], "--out");
+        Directory.CreateDirectory(Path.Combine(outDir, "grads.safetensors"));
+        CliRunner.AssertFails(["grad", "--weights", weights, "--input", x, "--dy", dy, "--out", outDir], "grads.safetensors");
+        Assert.False(File.Exists(Path.Combine(outDir, "d_x.npy")), "no file is written when one of them cannot be");
+    }
 }

@@ -52,4 +52,32 @@ public class RunCommandTests
         CliRunner.AssertFails(["run", "--weights", w, "--input", x, "--h0", g.PathOf("c0.npy"), "--c0", x, "--output", y], "x.npy");
         Assert.False(File.Exists(y), "nothing is written when the run fails");
     }
+
+    [Fact]
+    public void AnOutputThatCannotBeWrittenFailsBeforeAnyOutputIsReplaced()
+    {
+        using var tmp = new TempDirectory();
+        string weights = tmp.File("lstm.safetensors"), x = tmp.File("x.npy"), y = tmp.File("y.npy");
+        var writer = new SafeTensorsWriter();
+        writer.AddAll(RnnModel.RandomStateDict(CellKind.Lstm, 3, 4));
+        writer.Save(weights);
+        Npy.Write(x, new float[5 * 2 * 3], [5, 2, 3]);
+        File.WriteAllBytes(y, [7, 7, 7]);
+
+        CliRunner.AssertFails(["run", "--weights", weights, "--input", x, "--output", y, "--hn", tmp.File("nowhere/hn.npy")], "--hn");
+        CliRunner.AssertFails(["run", "--weights", weights, "--input", x, "--output", y, "--cn", tmp.Path], "--cn");
+        CliRunner.AssertFails(["run", "--weights", weights, "--input", x, "--output", tmp.File("nowhere/y.npy")], "--output");
+        CliRunner.AssertFails(["run", "--weights", weights, "--input", tmp.Path, "--output", y], "is a folder");
+        Assert.Equal([7, 7, 7], File.ReadAllBytes(y));
+        Assert.Empty(Directory.GetFiles(tmp.Path, "*.tmp-*"));
+
+        // An empty sequence or batch is named as such, not reported from inside the session.
+        foreach (int[] shape in new[] { new[] { 0, 2, 3 }, new[] { 5, 0, 3 } })
+        {
+            string empty = tmp.File($"empty{shape[0]}.npy");
+            Npy.Write(empty, [], shape);
+            CliRunner.AssertFails(["run", "--weights", weights, "--input", empty, "--output", y], $"empty{shape[0]}.npy");
+        }
+        Assert.Equal([7, 7, 7], File.ReadAllBytes(y));
+    }
 }

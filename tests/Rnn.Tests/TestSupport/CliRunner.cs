@@ -38,5 +38,6 @@ internal static class CliRunner
         Assert.StartsWith("error:", lines[0]);
         Assert.Single(lines);
         Assert.Contains(mustMention, r.StdErr);
+        Assert.DoesNotContain("(Parameter '", r.StdErr); // a C# parameter name means nothing to a command-line user
     }
 }
