@@ -29,7 +29,7 @@ internal static class CharLmTrainCommand
         var dropout = new Option<float>("--dropout") { Description = "dropout between layers and before the output layer", DefaultValueFactory = _ => 0f };
         var valFraction = new Option<double>("--val-fraction") { Description = "tail of the text held out for validation, in (0, 1)", DefaultValueFactory = _ => 0.05 };
         var threads = Options.Int("--threads", "worker threads (does not change the result)", Environment.ProcessorCount);
-        var shards = Options.Int("--shards", "parts each batch is split into (must divide --batch; part of the run's definition)", 2);
+        var shards = new Option<int?>("--shards") { Description = "parts each batch is split into, the most threads a run can use (must divide --batch; part of the run's definition; default: one per core, at least 8 lanes each)" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the initial weights and dropout", DefaultValueFactory = _ => 1UL };
         var evalEvery = Options.Int("--eval-every", "validate and write a checkpoint every N steps", 200);
         var evalChunks = Options.Int("--eval-chunks", "validation chunks per evaluation (0: the whole validation split)", 0);
@@ -41,8 +41,10 @@ internal static class CharLmTrainCommand
             text, cell, hidden, layers, embed, seq, batch, steps, epochs, lr, schedule, lrMin, clip, dropout, valFraction, threads, shards, seed,
             evalEvery, evalChunks, json, output, resume,
         };
+        Option[] runDefinition = [cell, hidden, layers, embed, seq, batch, lr, schedule, lrMin, clip, dropout, valFraction, shards, seed, evalEvery, evalChunks];
         command.SetAction(r => CommandLine.Guard(() =>
         {
+            if (r.GetValue(resume) is not null) RejectRunDefinition(r, runDefinition);
             var settings = new CharLmSettings
             {
                 Cell = r.GetValue(cell)!, Hidden = r.GetValue(hidden), Layers = r.GetValue(layers), Embed = r.GetValue(embed),
@@ -54,6 +56,19 @@ internal static class CharLmTrainCommand
             return Run(r.GetValue(text), settings, r.GetValue(output)!, r.GetValue(resume), r.GetValue(json));
         }));
         return command;
+    }
+
+    /// <summary>A resumed run is the saved one: options that define a run cannot change it, and are refused rather than
+    /// silently ignored.</summary>
+    private static void RejectRunDefinition(ParseResult r, Option[] runDefinition)
+    {
+        var given = new List<string>();
+        foreach (Option option in runDefinition)
+            if (r.GetResult(option) is { Implicit: false }) given.Add(option.Name);
+        if (given.Count > 0)
+            throw new UsageException(
+                $"--resume continues the saved run as it was defined, so {string.Join(", ", given)} cannot be given with it " +
+                "(only --text, --steps, --epochs, --threads, --out and --json apply).");
     }
 
     private static int Run(string? textPath, CharLmSettings settings, string outPath, string? resumePath, bool json)
@@ -72,7 +87,7 @@ internal static class CharLmTrainCommand
             $"{(resumePath is null ? "training" : $"resuming at step {trainer.Step}:")} {c.NumLayers}x{c.HiddenSize} {c.Cell}, embed {c.EmbeddingSize}, " +
             $"vocabulary {c.VocabularySize}, {trainer.Corpus.Train.Length:N0} training / {trainer.Corpus.Validation.Length:N0} validation chars, " +
             $"seq {s.SeqLength} x batch {s.Batch} ({trainer.BatchesPerEpoch} steps/epoch), {trainer.TotalSteps} steps, " +
-            $"Adam lr {s.LearningRate:G4}{(s.Schedule == "cosine" ? $" cosine to {s.EffectiveMinLearningRate:G4}" : "")}, clip {s.Clip}, {s.Shards} shards on {s.Threads} threads");
+            $"Adam lr {s.LearningRate:G4}{(s.Schedule == "cosine" ? $" cosine to {s.EffectiveMinLearningRate:G4}" : "")}, clip {s.Clip}, {Workers(s.EffectiveShards, s.Threads)}");
 
         // Ctrl+C ends the step under way and writes a checkpoint that --resume continues exactly; a second one kills.
         using var stop = new CancellationTokenSource();
@@ -103,6 +118,11 @@ internal static class CharLmTrainCommand
         if (json) WriteJson(summary);
         return CommandLine.Ok;
     }
+
+    /// <summary>How a run's shards map onto threads, as the start-up line says it: a run uses at most one thread per shard.</summary>
+    internal static string Workers(int shards, int threads) =>
+        $"{shards} shard{(shards == 1 ? "" : "s")} on {Math.Min(shards, threads)} thread{(Math.Min(shards, threads) == 1 ? "" : "s")}" +
+        (threads > shards ? $" (--threads {threads}: one per shard at most)" : "");
 
     private static void WriteJson(CharLmSummary s) => JsonLine.Write(w =>
     {

@@ -23,7 +23,7 @@ internal static class ImdbTrainCommand
         var lr = new Option<double>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3 };
         var clip = new Option<float>("--clip") { Description = "clip the global gradient norm (0: off)", DefaultValueFactory = _ => 0f };
         var threads = Options.Int("--threads", "worker threads (does not change the result)", Environment.ProcessorCount);
-        var shards = Options.Int("--shards", "parts each batch is split into (must divide --batch)", 2);
+        var shards = new Option<int?>("--shards") { Description = "parts each batch is split into, the most threads a run can use (must divide --batch; part of the run's definition; default: one per core, at least 8 reviews each)" };
         var seed = new Option<ulong>("--seed") { Description = "seed of the weights, shuffles and dropout", DefaultValueFactory = _ => 1UL };
         var limit = Options.Int("--limit", "use only the first N shuffled reviews of each split (0: all)", 0);
         var json = new Option<bool>("--json") { Description = "end with one JSON line" };
@@ -49,7 +49,7 @@ internal static class ImdbTrainCommand
         Console.Error.WriteLine(
             $"training Embedding({settings.VocabularySize}, {settings.Embed}) -> LSTM({settings.Hidden}, dropout {settings.Dropout}, " +
             $"recurrent {settings.RecurrentDropout}) -> Dense(1) on {trainer.TrainCount:N0} reviews (test {trainer.TestCount:N0}), maxlen {settings.MaxLength}, " +
-            $"batch {settings.Batch} ({trainer.StepsPerEpoch} steps/epoch), Adam lr {settings.LearningRate:G4}, {settings.Shards} shards on {settings.Threads} threads");
+            $"batch {settings.Batch} ({trainer.StepsPerEpoch} steps/epoch), Adam lr {settings.LearningRate:G4}, {CharLmTrainCommand.Workers(settings.EffectiveShards, settings.Threads)}");
         var progress = new ProgressLine("reviews");
         var c = CultureInfo.InvariantCulture;
         ImdbSummary summary = trainer.Run(outPath, progress, e => progress.Line(string.Create(c,

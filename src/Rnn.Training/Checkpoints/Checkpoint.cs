@@ -74,6 +74,13 @@ public static class Checkpoint
             FiniteCheck.Ensure(data, path, name);
             state.Add((name.Substring(OptimizerPrefix.Length), data));
         }
+        // A tensor this reader would not use means the file is not what its metadata says (edited, or another model's).
+        var known = new HashSet<string>(StringComparer.Ordinal) { CarriedStateName };
+        foreach (Parameter p in model.Parameters) known.Add(p.Name);
+        foreach (string name in file.Names)
+            if (!known.Contains(name) && !name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
+                throw new RnnFormatException(
+                    $"{path}: unexpected tensor '{name}': a {workload} checkpoint of this configuration holds the model's {model.Parameters.Count} parameters, '{OptimizerPrefix}*' state and '{CarriedStateName}' only.", path, name);
         float[]? carried = file.Contains(CarriedStateName) ? file.ReadFloat32(CarriedStateName) : null;
         long step = file.Metadata.TryGetValue(OptimizerStepKey, out string? s) && long.TryParse(s, out long v) ? v : 0;
         return new Loaded { Workload = workload, Model = model, Run = run, OptimizerStep = step, OptimizerState = state, CarriedState = carried };

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Rnn.Training.Models;
+
 namespace Rnn.Training.Workloads;
 
 /// <summary>
@@ -36,7 +38,11 @@ public sealed record CharLmSettings
     public float Dropout { get; init; }
     public double ValidationFraction { get; init; } = 0.05;
     public int Threads { get; init; } = Environment.ProcessorCount;
-    public int Shards { get; init; } = 2;
+    /// <summary>Parts each batch is split into (see <see cref="ShardDefaults"/>); null: one per core.</summary>
+    public int? Shards { get; init; }
+
+    /// <summary>The shard count the run uses: <see cref="Shards"/>, or the default for this machine and batch.</summary>
+    public int EffectiveShards => Shards ?? ShardDefaults.For(Math.Max(1, Batch), Environment.ProcessorCount);
     public ulong Seed { get; init; } = 1;
 
     /// <summary>Validate (and write a checkpoint) every this many steps, and at the end.</summary>
@@ -53,14 +59,14 @@ public sealed record CharLmSettings
         OptionChecks.Positive(Embed, "--embed");
         OptionChecks.Positive(SeqLength, "--seq");
         OptionChecks.Positive(Batch, "--batch");
-        OptionChecks.Positive(Shards, "--shards");
+        if (Shards is { } shards) OptionChecks.Positive(shards, "--shards");
         OptionChecks.Positive(Threads, "--threads");
         OptionChecks.Positive(EvalEvery, "--eval-every");
         if (EvalChunks < 0) throw new ArgumentException($"--eval-chunks must be 0 (all) or positive, got {EvalChunks}.");
         if (Steps is { } s && s <= 0) throw new ArgumentException($"--steps must be positive, got {s}.");
         if (Epochs is { } e && e <= 0) throw new ArgumentException($"--epochs must be positive, got {e}.");
         if (Steps is not null && Epochs is not null) throw new ArgumentException("give --steps or --epochs, not both.");
-        OptionChecks.ShardsDivideBatch(Batch, Shards);
+        OptionChecks.ShardsDivideBatch(Batch, EffectiveShards);
         OptionChecks.LearningRate(LearningRate);
         if (Schedule is not ("cosine" or "constant")) throw new ArgumentException($"--lr-schedule '{Schedule}' is not a schedule: expected cosine or constant.");
         if (MinLearningRate is { } m && !(m >= 0 && m <= LearningRate))
@@ -85,7 +91,7 @@ public sealed record CharLmSettings
     {
         extra[SeqKey] = Str(SeqLength);
         extra[BatchKey] = Str(Batch);
-        extra[ShardsKey] = Str(Shards);
+        extra[ShardsKey] = Str(EffectiveShards);
         extra[ClipKey] = Clip.ToString("R", CultureInfo.InvariantCulture);
         extra[EvalEveryKey] = Str(EvalEvery);
         extra[EvalChunksKey] = Str(EvalChunks);

@@ -59,7 +59,7 @@ public sealed class CharLmTrainer : IDisposable
         _ids = new int[settings.SeqLength * settings.Batch];
         _targets = new int[_ids.Length];
         _fingerprint = Fingerprint(corpus);
-        _trainer = new ShardedTrainer(model, adam, settings.SeqLength, settings.Batch, settings.Shards, settings.Threads, settings.Clip);
+        _trainer = new ShardedTrainer(model, adam, settings.SeqLength, settings.Batch, settings.EffectiveShards, settings.Threads, settings.Clip);
         // Cosine over the whole run (char-rnn decays its rate too): the late low rate is worth ~0.03-0.05 nats/char.
         _schedule = settings.Schedule == "cosine" && TotalSteps <= int.MaxValue
             ? new CosineAnnealingLR(settings.LearningRate, (int)Math.Max(1, TotalSteps), settings.EffectiveMinLearningRate)
@@ -127,11 +127,20 @@ public sealed class CharLmTrainer : IDisposable
         if (!run.Extra.TryGetValue(VocabularyKey, out string? vocabularyText))
             throw new RnnFormatException($"{checkpointPath}: no '{VocabularyKey}' in the run state; not a char model checkpoint.", checkpointPath);
         CharVocabulary vocabulary = CharVocabulary.FromMetadataString(vocabularyText);
-        CharCorpus corpus = CharCorpus.Load(textPath, settings.ValidationFraction, vocabulary);
+        CharCorpus corpus;
+        try { corpus = CharCorpus.Load(textPath, settings.ValidationFraction, vocabulary); }
+        catch (Exception e) when (e is ArgumentException or RnnFormatException)
+        {
+            throw new ArgumentException($"--text '{textPath}' cannot be the text the run in '{checkpointPath}' was trained on: {e.Message}", nameof(textPath), e);
+        }
         if (vocabulary.Count != config.VocabularySize)
             throw new RnnFormatException($"{checkpointPath}: vocabulary has {vocabulary.Count} symbols but the model {config.VocabularySize}.", checkpointPath);
         var adam = new Adam(loaded.Model.Parameters, run.LearningRate);
-        adam.ImportState(loaded.OptimizerState, loaded.OptimizerStep);
+        try { adam.ImportState(loaded.OptimizerState, loaded.OptimizerStep); }
+        catch (ArgumentException e)
+        {
+            throw new RnnFormatException($"{checkpointPath}: the optimizer state (tensors '{Checkpoint.OptimizerPrefix}*') does not fit the model: {e.Message}", checkpointPath, inner: e);
+        }
         long? total = steps is null && epochs is null && run.Extra.TryGetValue(CharLmSettings.StepsKey, out string? t)
             ? long.Parse(t, CultureInfo.InvariantCulture) : null;
         var trainer = new CharLmTrainer(settings, corpus, loaded.Model, adam, run, total);
@@ -139,6 +148,14 @@ public sealed class CharLmTrainer : IDisposable
         {
             trainer.Dispose();
             throw new ArgumentException($"--text '{textPath}' is not the text the run in '{checkpointPath}' was trained on (its fingerprint differs); resume needs the same text.");
+        }
+        if (trainer.Step >= trainer.TotalSteps)
+        {
+            long at = trainer.Step, end = trainer.TotalSteps;
+            trainer.Dispose();
+            throw new ArgumentException(steps is null && epochs is null
+                ? $"the run in '{checkpointPath}' already ended at step {at}; give --steps (counted from the start of the run) or --epochs beyond it."
+                : $"--{(steps is null ? "epochs" : "steps")} ends the run at step {end}, but '{checkpointPath}' is already at step {at}; --steps counts from the start of the run.");
         }
         if (loaded.CarriedState is null)
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Rnn.Training.Models;
+
 namespace Rnn.Training.Workloads;
 
 /// <summary>
@@ -31,7 +33,11 @@ public sealed record ImdbSettings
     public float Clip { get; init; }
 
     public int Threads { get; init; } = Environment.ProcessorCount;
-    public int Shards { get; init; } = 2;
+    /// <summary>Parts each batch is split into (see <see cref="ShardDefaults"/>); null: one per core.</summary>
+    public int? Shards { get; init; }
+
+    /// <summary>The shard count the run uses: <see cref="Shards"/>, or the default for this machine and batch.</summary>
+    public int EffectiveShards => Shards ?? ShardDefaults.For(Math.Max(1, Batch), Environment.ProcessorCount);
     public ulong Seed { get; init; } = 1;
 
     /// <summary>Use only the first N reviews of each split after a seeded shuffle (0: all); for quick runs and tests.</summary>
@@ -46,9 +52,9 @@ public sealed record ImdbSettings
         OptionChecks.Positive(Batch, "--batch");
         OptionChecks.Positive(Epochs, "--epochs");
         OptionChecks.Positive(Threads, "--threads");
-        OptionChecks.Positive(Shards, "--shards");
+        if (Shards is { } shards) OptionChecks.Positive(shards, "--shards");
         if (Limit < 0) throw new ArgumentException($"--limit must be 0 (all) or positive, got {Limit}.");
-        OptionChecks.ShardsDivideBatch(Batch, Shards);
+        OptionChecks.ShardsDivideBatch(Batch, EffectiveShards);
         OptionChecks.DropoutRate(Dropout, "--dropout");
         OptionChecks.DropoutRate(RecurrentDropout, "--recurrent-dropout");
         OptionChecks.LearningRate(LearningRate);

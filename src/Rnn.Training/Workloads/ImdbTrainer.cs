@@ -53,7 +53,7 @@ public sealed class ImdbTrainer : IDisposable
         };
         Model = SequenceModel.Create(config, settings.Seed);
         _adam = new Adam(Model.Parameters, settings.LearningRate);
-        _trainer = new ShardedTrainer(Model, _adam, settings.MaxLength, settings.Batch, settings.Shards, settings.Threads, settings.Clip);
+        _trainer = new ShardedTrainer(Model, _adam, settings.MaxLength, settings.Batch, settings.EffectiveShards, settings.Threads, settings.Clip);
         _ids = new int[settings.Batch * settings.MaxLength];
         _labels = new float[settings.Batch];
         _order = new int[TrainCount];

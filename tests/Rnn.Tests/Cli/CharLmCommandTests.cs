@@ -113,7 +113,40 @@ public class CharLmCommandTests
 
         // A corrupt checkpoint to resume from leaves an existing --out untouched.
         File.WriteAllBytes(output, [42]);
-        CliRunner.AssertFails(TinyRun(text, output, "--resume", corrupt), "corrupt.safetensors");
+        CliRunner.AssertFails(["charlm", "train", "--text", text, "--resume", corrupt, "--out", output], "corrupt.safetensors");
+        Assert.Equal([42], File.ReadAllBytes(output));
+    }
+
+    [Fact]
+    public void ResumeRefusesWhatItCannotHonourAndLeavesTheOutputAlone()
+    {
+        using var tmp = new TempDirectory();
+        string text = tmp.File("text.txt"), other = tmp.File("other.txt"), saved = tmp.File("saved.safetensors"), output = tmp.File("out.safetensors");
+        File.WriteAllText(text, WorkloadFixtures.GrammarText(120));
+        File.WriteAllText(other, "0123456789 digits are not in the saved vocabulary 0123456789\n");
+        var first = CliRunner.Run(TinyRun(text, saved, "--steps", "8", "--eval-every", "8"));
+        Assert.True(first.ExitCode == 0, first.StdErr);
+        File.WriteAllBytes(output, [42]);
+
+        string[] Resume(params string[] more) => ["charlm", "train", "--text", text, "--resume", saved, "--out", output, .. more];
+        CliRunner.AssertFails(Resume("--hidden", "64", "--lr", "0.1"), "--hidden, --lr cannot be given");
+        CliRunner.AssertFails(Resume("--steps", "4"), "already at step 8");
+        CliRunner.AssertFails(Resume(), "already ended at step 8");
+        CliRunner.AssertFails(["charlm", "train", "--text", other, "--resume", saved, "--out", output, "--steps", "16"], "cannot be the text");
+        Assert.Equal([42], File.ReadAllBytes(output));
+
+        // A checkpoint with a tensor its configuration does not have is not what its metadata says.
+        string extra = tmp.File("extra.safetensors");
+        using (var source = Rnn.Runtime.IO.SafeTensorsFile.Open(saved))
+        {
+            var writer = new Rnn.Runtime.IO.SafeTensorsWriter();
+            foreach (var (key, value) in source.Metadata) writer.Metadata[key] = value;
+            writer.AddAll(source);
+            writer.Add("rnn.weight_ih_l1", [4], [0f, 0f, 0f, 0f]);
+            writer.Save(extra);
+        }
+        CliRunner.AssertFails(["charlm", "sample", "--model", extra], "rnn.weight_ih_l1");
+        CliRunner.AssertFails(["charlm", "train", "--text", text, "--resume", extra, "--out", output, "--steps", "16"], "rnn.weight_ih_l1");
         Assert.Equal([42], File.ReadAllBytes(output));
     }
 }
