@@ -51,6 +51,7 @@ internal static class ImdbEvalCommand
                 w.WriteNumber("false_positive", m.FalsePositive);
                 w.WriteNumber("true_negative", m.TrueNegative);
                 w.WriteNumber("false_negative", m.FalseNegative);
+                JsonLine.Number(w, "seconds", seconds);
                 JsonLine.Number(w, "examples_per_sec", m.Count / seconds);
             });
         }

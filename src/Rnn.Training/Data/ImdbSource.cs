@@ -51,7 +51,7 @@ public sealed record ImdbSource(ImdbSourceKind Kind, string Path, ImdbSplit Spli
                     return new ImdbSource(ImdbSourceKind.Folder, root, split, wordIndex);
             }
         }
-        string wanted = kind is null ? "any IMDB source" : $"an IMDB source of kind {kind}";
+        string wanted = kind is null ? "IMDB source" : $"IMDB source of kind {kind}";
         throw new RnnFormatException(
             $"no {wanted} for split '{splitName}' in '{directory}': looked for {splitName}.jsonl.gz, {splitName}.jsonl, " +
             $"{string.Join(", ", ArchiveNames)}, {splitName}/pos|neg and aclImdb/{splitName}/pos|neg", directory);

@@ -30,7 +30,9 @@ public class ImdbCommandTests
         Assert.Equal(accuracy, scored.RootElement.GetProperty("test_accuracy").GetDouble());
         int tp = scored.RootElement.GetProperty("true_positive").GetInt32(), fp = scored.RootElement.GetProperty("false_positive").GetInt32();
         Assert.Equal((double)tp / (tp + fp), scored.RootElement.GetProperty("precision").GetDouble(), 12);
-        Assert.True(scored.RootElement.GetProperty("examples_per_sec").GetDouble() > 0);
+        double seconds = scored.RootElement.GetProperty("seconds").GetDouble(), rate = scored.RootElement.GetProperty("examples_per_sec").GetDouble();
+        Assert.True(seconds > 0 && rate > 0);
+        Assert.Equal(100 / seconds, rate, 6);
 
         var text = CliRunner.Run("imdb", "eval", "--model", model, "--data", tmp.Path);
         Assert.Contains("predicted pos", text.StdOut);
