@@ -8,8 +8,9 @@ namespace Rnn.Training.Checkpoints;
 
 /// <summary>
 /// A training checkpoint in one safetensors file: the model's tensors under their PyTorch names (so
-/// <c>model.load_state_dict</c> takes them after dropping the "optimizer." entries), the optimizer state as
-/// "optimizer.{param}.{buffer}", and the configuration and run state as JSON in the header metadata.
+/// <c>model.load_state_dict</c> takes them after dropping the "optimizer." and "run." entries), the optimizer state as
+/// "optimizer.{param}.{buffer}", the truncated-BPTT state carried between chunks as "run.carried_state", and the
+/// configuration and run state as JSON in the header metadata.
 /// The file is written to a temporary name and renamed, so a crash or a full disk never leaves a half-written
 /// or missing checkpoint.
 /// </summary>
