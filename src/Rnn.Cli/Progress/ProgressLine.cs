@@ -9,13 +9,19 @@ namespace Rnn.Cli.Progress;
 /// redirected (a log file, CI), plain lines at each validation and every <see cref="PlainInterval"/>, since a
 /// log full of carriage returns is unreadable.
 /// </summary>
-internal sealed class ProgressLine(string unit) : ITrainingObserver
+internal sealed class ProgressLine(string unit, TextWriter output, bool live) : ITrainingObserver
 {
     private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
+    private const int BarWidth = 20;
 
-    private readonly TextWriter _out = Console.Error;
-    private readonly bool _live = !Console.IsErrorRedirected;
+    private readonly TextWriter _out = output;
+    private readonly bool _live = live;
+
+    /// <summary>On stderr, live when stderr is a terminal.</summary>
+    public ProgressLine(string unit) : this(unit, Console.Error, !Console.IsErrorRedirected)
+    {
+    }
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
     private int _lastLength;
 
@@ -59,8 +65,16 @@ internal sealed class ProgressLine(string unit) : ITrainingObserver
         var c = CultureInfo.InvariantCulture;
         string val = double.IsNaN(p.ValidationLoss) ? "-" : p.ValidationLoss.ToString("F4", c);
         return string.Create(c,
-            $"step {p.Step}/{p.TotalSteps} (epoch {p.Epoch})  loss {p.TrainLoss:F4}  val {val}  {Rate(p.Throughput)} {unit}/s  " +
+            $"{(_live ? Bar(p.Step, p.TotalSteps) + "  " : "")}step {p.Step}/{p.TotalSteps} (epoch {p.Epoch})  loss {p.TrainLoss:F4}  val {val}  {Rate(p.Throughput)} {unit}/s  " +
             $"{Duration(p.Seconds)} elapsed  ETA {Duration(p.EtaSeconds)}");
+    }
+
+    /// <summary>"[#####...............]  25%": how far the run is, at a glance (live lines only; a log has the numbers).</summary>
+    public static string Bar(long done, long total)
+    {
+        double fraction = total > 0 ? Math.Clamp((double)done / total, 0, 1) : 0;
+        int filled = (int)(fraction * BarWidth);
+        return string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:F0}%");
     }
 
     private static string Rate(double perSecond) =>
