@@ -68,6 +68,30 @@ public class CharLmCommandTests
         Assert.NotEqual(a.StdOut, c.StdOut);
     }
 
+    /// <summary>The other cells and --epochs through the command line: one epoch is the corpus's batches, and the
+    /// checkpoint holds the cell asked for.</summary>
+    [Theory]
+    [InlineData("gru", "gru")]
+    [InlineData("rnn", "rnn-tanh")]
+    public void OtherCellsTrainForWholeEpochs(string cell, string savedCell)
+    {
+        using var tmp = new TempDirectory();
+        string text = tmp.File("text.txt"), model = tmp.File("model.safetensors");
+        File.WriteAllText(text, WorkloadFixtures.GrammarText(120));
+        var one = CliRunner.Run(TinyRun(text, model, "--cell", cell, "--epochs", "1", "--json"));
+        Assert.True(one.ExitCode == 0, one.StdErr);
+        long perEpoch = JsonDocument.Parse(one.StdOut.Trim()).RootElement.GetProperty("steps").GetInt64();
+        var two = CliRunner.Run(TinyRun(text, model, "--cell", cell, "--epochs", "2", "--json"));
+        Assert.True(two.ExitCode == 0, two.StdErr);
+        using JsonDocument json = JsonDocument.Parse(two.StdOut.Trim());
+        Assert.True(perEpoch > 0);
+        Assert.Equal(2 * perEpoch, json.RootElement.GetProperty("steps").GetInt64());
+        Assert.Contains($"({perEpoch} steps/epoch)", one.StdErr);
+        Assert.Equal(savedCell, Checkpoint.Load(model).Model.Config.Cell);
+        var sample = CliRunner.Run("charlm", "sample", "--model", model, "--length", "50", "--seed", "1");
+        Assert.True(sample.ExitCode == 0, sample.StdErr);
+    }
+
     [Fact]
     public void ResumeGivesTheWeightsOfAnUninterruptedRun()
     {
