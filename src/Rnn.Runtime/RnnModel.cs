@@ -107,7 +107,8 @@ public sealed class RnnModel : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hiddenSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(numLayers);
-        long largest = (long)cell.GateCount() * hiddenSize * Math.Max(Math.Max(inputSize, hiddenSize), bidirectional ? 2L * hiddenSize : 0);
+        // In double: the product of two int sizes and a gate count can pass long's range.
+        double largest = (double)cell.GateCount() * hiddenSize * Math.Max(Math.Max(inputSize, hiddenSize), bidirectional ? 2.0 * hiddenSize : 0);
         if (largest > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize,
                 $"input {inputSize} and hidden {hiddenSize} make a weight of {largest} values, more than one array holds ({Array.MaxLength}).");

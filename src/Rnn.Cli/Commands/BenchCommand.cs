@@ -51,20 +51,16 @@ internal static class BenchCommand
             _ => throw new UsageException($"--precision '{precisionText}' is not f32 or bf16."),
         };
         KernelPath? forced = kernel is null ? null : ParseKernel(kernel);
-        if (weightsPath is null)
-        {
-            // One step's buffers and the largest weight must each fit in an array.
-            long gates = (long)cell.GateCount() * hidden;
-            if (gates * Math.Max(inputSize ?? hidden, hidden) > Array.MaxLength || (long)batch * Math.Max(gates, inputSize ?? hidden) > Array.MaxLength)
-                throw new UsageException($"--hidden {hidden}, --input {inputSize ?? hidden} and --batch {batch} are too large: a weight or a step's buffer would exceed {Array.MaxLength} values.");
-        }
+        // The largest weight and a step's buffers must each fit in an array.
+        if (weightsPath is null && (double)cell.GateCount() * hidden * Math.Max(inputSize ?? hidden, hidden) > Array.MaxLength)
+            throw new UsageException($"--hidden {hidden} and --input {inputSize ?? hidden} are too large: a weight would exceed {Array.MaxLength} values.");
         using RnnModel model = weightsPath is null
             ? RnnModel.CreateRandom(cell, inputSize ?? hidden, hidden, layers, kernelPath: forced)
             : RnnModel.Load(weightsPath, givenCell, kernelPath: forced);
         if (weightsPath is not null && inputSize is { } given && given != model.InputSize)
             throw new UsageException($"--input {given} disagrees with {weightsPath}, whose input size is {model.InputSize}; leave --input out with --weights.");
-        if ((long)batch * model.Cell.GateCount() * model.HiddenSize > Array.MaxLength)
-            throw new UsageException($"--batch {batch} is too large for hidden {model.HiddenSize}: a step's buffer would exceed {Array.MaxLength} values.");
+        if ((double)batch * Math.Max((double)model.Cell.GateCount() * model.HiddenSize, model.InputSize) > Array.MaxLength)
+            throw new UsageException($"--batch {batch} is too large for this model: a step's buffer would exceed {Array.MaxLength} values.");
         using RnnStream stream = model.CreateStream(batch, precision);
         float[] x = new float[batch * model.InputSize], y = new float[batch * model.HiddenSize];
         var rng = new Random(1);

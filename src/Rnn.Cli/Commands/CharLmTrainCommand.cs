@@ -87,7 +87,7 @@ internal static class CharLmTrainCommand
             $"{(resumePath is null ? "training" : $"resuming at step {trainer.Step}:")} {c.NumLayers}x{c.HiddenSize} {c.Cell}, embed {c.EmbeddingSize}, " +
             $"vocabulary {c.VocabularySize}, {trainer.Corpus.Train.Length:N0} training / {trainer.Corpus.Validation.Length:N0} validation chars, " +
             $"seq {s.SeqLength} x batch {s.Batch} ({trainer.BatchesPerEpoch} steps/epoch), {trainer.TotalSteps} steps, " +
-            $"Adam lr {s.LearningRate:G4}{(s.Schedule == "cosine" ? $" cosine to {s.EffectiveMinLearningRate:G4}" : "")}, clip {s.Clip}, {Workers(s.EffectiveShards, s.Threads)}");
+            $"Adam lr {s.LearningRate:G4}{(s.Schedule == "cosine" ? $" cosine to {s.EffectiveMinLearningRate:G4}" : "")}, clip {s.Clip}, {Options.ShardsOnThreads(s.EffectiveShards, s.Threads)}");
 
         // Ctrl+C ends the step under way and writes a checkpoint that --resume continues exactly; a second one kills.
         using var stop = new CancellationTokenSource();
@@ -118,11 +118,6 @@ internal static class CharLmTrainCommand
         if (json) WriteJson(summary);
         return CommandLine.Ok;
     }
-
-    /// <summary>How a run's shards map onto threads, as the start-up line says it: a run uses at most one thread per shard.</summary>
-    internal static string Workers(int shards, int threads) =>
-        $"{shards} shard{(shards == 1 ? "" : "s")} on {Math.Min(shards, threads)} thread{(Math.Min(shards, threads) == 1 ? "" : "s")}" +
-        (threads > shards ? $" (--threads {threads}: one per shard at most)" : "");
 
     private static void WriteJson(CharLmSummary s) => JsonLine.Write(w =>
     {

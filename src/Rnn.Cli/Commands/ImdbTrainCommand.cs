@@ -49,7 +49,7 @@ internal static class ImdbTrainCommand
         Console.Error.WriteLine(
             $"training Embedding({settings.VocabularySize}, {settings.Embed}) -> LSTM({settings.Hidden}, dropout {settings.Dropout}, " +
             $"recurrent {settings.RecurrentDropout}) -> Dense(1) on {trainer.TrainCount:N0} reviews (test {trainer.TestCount:N0}), maxlen {settings.MaxLength}, " +
-            $"batch {settings.Batch} ({trainer.StepsPerEpoch} steps/epoch), Adam lr {settings.LearningRate:G4}, {CharLmTrainCommand.Workers(settings.EffectiveShards, settings.Threads)}");
+            $"batch {settings.Batch} ({trainer.StepsPerEpoch} steps/epoch), Adam lr {settings.LearningRate:G4}, {Options.ShardsOnThreads(settings.EffectiveShards, settings.Threads)}");
         var progress = new ProgressLine("reviews");
         var c = CultureInfo.InvariantCulture;
         ImdbSummary summary = trainer.Run(outPath, progress, e => progress.Line(string.Create(c,

@@ -63,6 +63,14 @@ internal static class Options
         return a.Data;
     }
 
+    /// <summary>How a training run's shards map onto threads, for its start-up line: at most one thread per shard.</summary>
+    public static string ShardsOnThreads(int shards, int threads)
+    {
+        int used = Math.Min(shards, threads);
+        return $"{shards} shard{(shards == 1 ? "" : "s")} on {used} thread{(used == 1 ? "" : "s")}" +
+               (threads > shards ? $" (--threads {threads}: one per shard at most)" : "");
+    }
+
     public static Option<int> Int(string name, string description, int defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
 }

@@ -17,13 +17,13 @@ internal sealed class ProgressLine(string unit, TextWriter output, bool live) : 
 
     private readonly TextWriter _out = output;
     private readonly bool _live = live;
+    private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+    private int _lastLength;
 
     /// <summary>On stderr, live when stderr is a terminal.</summary>
     public ProgressLine(string unit) : this(unit, Console.Error, !Console.IsErrorRedirected)
     {
     }
-    private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
-    private int _lastLength;
 
     public void OnStep(in TrainingProgress p)
     {
