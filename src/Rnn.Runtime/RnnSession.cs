@@ -31,6 +31,9 @@ public sealed class RnnSession : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSequenceLength);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        if ((double)maxSequenceLength * maxBatch * Math.Max(model.Cell.GateCount() * model.HiddenSize + 64, model.OutputSize) > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
+                $"sequences of {maxSequenceLength} steps x batch {maxBatch} need buffers larger than an array can be.");
         _model = model;
         MaxSequenceLength = maxSequenceLength;
         MaxBatch = maxBatch;
@@ -74,6 +77,7 @@ public sealed class RnnSession : IDisposable
         Span<float> hn = default, Span<float> cn = default, bool batchFirst = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
         Validate(input, output, sequenceLength, batch, lengths, h0, c0, hn, cn);
         RnnModel m = _model;
         int T = sequenceLength, B = batch, H = m.HiddenSize, D = m.Directions, L = m.NumLayers, P = _padded;
@@ -139,7 +143,7 @@ public sealed class RnnSession : IDisposable
         ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, Span<float> hn, Span<float> cn)
     {
         RnnArchitecture a = _model.Architecture;
-        RecurrentArguments.CheckExtent(T, B, MaxSequenceLength, MaxBatch, "session");
+        RecurrentArguments.CheckExtent(T, B, MaxSequenceLength, MaxBatch, "session", "sequenceLength", "batch");
         RecurrentArguments.CheckSequence(input.Length, T, B, a.InputSize, nameof(input), "input");
         RecurrentArguments.CheckSequence(output.Length, T, B, _model.OutputSize, nameof(output), "outputs");
         RecurrentArguments.CheckLengths(lengths, T, B);
@@ -147,6 +151,14 @@ public sealed class RnnSession : IDisposable
         RecurrentArguments.CheckState(hn.Length, a, B, nameof(hn));
         RecurrentArguments.CheckCellState(c0.Length, a, B, nameof(c0));
         RecurrentArguments.CheckCellState(cn.Length, a, B, nameof(cn));
+        // Outputs are written while inputs are still being read (the reverse direction and later layers re-read them),
+        // so they may not share memory; hn/cn may be exactly h0/c0 (read before any is written).
+        if (output.Overlaps(input)) throw new ArgumentException("output overlaps input; give it its own memory.", nameof(output));
+        if (output.Overlaps(h0) || output.Overlaps(c0)) throw new ArgumentException("output overlaps h0 or c0; give it its own memory.", nameof(output));
+        if (hn.Overlaps(input) || hn.Overlaps(output) || cn.Overlaps(input) || cn.Overlaps(output) || (!hn.IsEmpty && hn.Overlaps(cn)))
+            throw new ArgumentException("hn or cn overlaps input, output or each other; give them their own memory.", hn.Overlaps(input) || hn.Overlaps(output) ? nameof(hn) : nameof(cn));
+        if ((hn.Overlaps(h0, out int hOffset) && hOffset != 0) || (cn.Overlaps(c0, out int cOffset) && cOffset != 0) || hn.Overlaps(c0) || cn.Overlaps(h0))
+            throw new ArgumentException("hn/cn may be h0/c0 themselves, but not overlap them otherwise.", nameof(hn));
     }
 
     public void Dispose()

@@ -27,6 +27,9 @@ public sealed class RnnStream : IDisposable
     internal RnnStream(RnnModel model, int streams, WeightPrecision precision = WeightPrecision.Float32)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(streams);
+        int gateWidth = model.Cell.GateCount() * model.HiddenSize;
+        if ((double)streams * (gateWidth + 64 + model.InputSize + model.HiddenSize) * model.NumLayers > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(streams), streams, $"{streams} streams of this model need buffers larger than an array can be.");
         if (model.Bidirectional)
             throw new InvalidOperationException(
                 "A bidirectional model cannot run step by step: its reverse direction reads the sequence from the end. Use RnnSession.Run.");
@@ -65,6 +68,7 @@ public sealed class RnnStream : IDisposable
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
         CheckSizes(input.Length, output.Length, StreamCount);
         Advance(0, StreamCount, input, output);
     }
@@ -73,6 +77,7 @@ public sealed class RnnStream : IDisposable
     public void StepOne(int stream, ReadOnlySpan<float> input, Span<float> output)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
         CheckStream(stream);
         CheckSizes(input.Length, output.Length, 1);
         Advance(stream, 1, input, output);
@@ -142,6 +147,7 @@ public sealed class RnnStream : IDisposable
     /// <summary>Zeroes the state of every stream.</summary>
     public void Reset()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         int state = _model.NumLayers * StreamCount * _model.HiddenSize;
         _h.AsSpan(0, state).Clear();
         _c.AsSpan(0, state).Clear();
@@ -158,18 +164,22 @@ public sealed class RnnStream : IDisposable
         }
     }
 
-    /// <summary>The hidden state (H) of layer <paramref name="layer"/> for <paramref name="stream"/>; writable.</summary>
+    /// <summary>The hidden state (H) of layer <paramref name="layer"/> for <paramref name="stream"/>; writable, and valid
+    /// until the stream is disposed (its buffers go back to the pool).</summary>
     public Span<float> Hidden(int layer, int stream)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckStream(stream);
         if ((uint)layer >= (uint)_model.NumLayers)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be 0..{_model.NumLayers - 1}.");
         return _h.AsSpan((layer * StreamCount + stream) * _model.HiddenSize, _model.HiddenSize);
     }
 
-    /// <summary>The LSTM cell state (H) of layer <paramref name="layer"/> for <paramref name="stream"/>; writable.</summary>
+    /// <summary>The LSTM cell state (H) of layer <paramref name="layer"/> for <paramref name="stream"/>; writable, and
+    /// valid until the stream is disposed.</summary>
     public Span<float> CellState(int layer, int stream)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_model.Cell != CellKind.Lstm)
             throw new InvalidOperationException($"A {_model.Cell.ToName()} cell has no cell state.");
         CheckStream(stream);

@@ -47,8 +47,8 @@ public static class PyTorchStateDict
             throw new RnnFormatException(
                 $"{src}: the weights cannot be a {wanted.ToName()} cell: '{whh0}' has shape {Show(whhShape)}, " +
                 $"i.e. {gates} gate blocks of hidden {hidden}, which is a {inferred.ToName()} (a {wanted.ToName()} has {wanted.GateCount()}).", src, whh0);
-        if (wihShape.Length != 2 || wihShape[0] != whhShape[0])
-            throw new RnnFormatException($"{src}: tensor '{wih0}' has shape {Show(wihShape)}, expected ({whhShape[0]}, input_size).", src, wih0);
+        if (wihShape.Length != 2 || wihShape[0] != whhShape[0] || wihShape[1] <= 0)
+            throw new RnnFormatException($"{src}: tensor '{wih0}' has shape {Show(wihShape)}, expected ({whhShape[0]}, input_size) with input_size >= 1.", src, wih0);
 
         int layers = 0;
         while (source.TryGetShape(Name(prefix, "weight_ih", layers, 0), out _)) layers++;

@@ -12,8 +12,13 @@ public static unsafe class GemvBf16
 {
     private const int G = PackedMatrixBf16.GroupWidth;
 
+    /// <summary>y[0 .. PaddedN) = bias + x · B (bias optional: empty adds nothing). y may not overlap x or the bias.</summary>
     public static void Multiply(KernelPath path, ReadOnlySpan<float> x, PackedMatrixBf16 b, ReadOnlySpan<float> bias, Span<float> y)
     {
+        ArgumentNullException.ThrowIfNull(b);
+        ObjectDisposedException.ThrowIf(b.IsDisposed, b);
+        if (y.Overlaps(x)) throw new ArgumentException("y overlaps x; the product cannot be computed in place.", nameof(y));
+        if (y.Overlaps(bias)) throw new ArgumentException("y overlaps the bias.", nameof(y));
         if (x.Length < b.K) throw new ArgumentException($"x has {x.Length} floats, needs K = {b.K}.", nameof(x));
         if (y.Length < b.PaddedN) throw new ArgumentException($"y has {y.Length} floats, needs padded N = {b.PaddedN}.", nameof(y));
         if (!bias.IsEmpty && bias.Length < b.N) throw new ArgumentException($"bias has {bias.Length} floats, needs N = {b.N}.", nameof(bias));

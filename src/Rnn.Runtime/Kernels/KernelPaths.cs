@@ -17,9 +17,11 @@ public static class KernelPaths
         : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
         : KernelPath.Scalar;
 
-    /// <summary>The widest path this process supports, lowered by <c>RNN_KERNEL_PATH</c> if set.</summary>
-    // Declared after Widest: static initialisers run in text order.
-    public static KernelPath Default { get; } = ChooseDefault();
+    /// <summary>The widest path this process supports, lowered by <c>RNN_KERNEL_PATH</c> if set. A value that is not a
+    /// path makes this throw (naming the variable) while explicit paths keep working.</summary>
+    public static KernelPath Default => s_default ??= ChooseDefault();
+
+    private static KernelPath? s_default;
 
     public static bool IsSupported(KernelPath path) => path <= Widest && path >= KernelPath.Scalar;
 
@@ -52,7 +54,12 @@ public static class KernelPaths
     {
         string? forced = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (string.IsNullOrWhiteSpace(forced)) return Widest;
-        KernelPath wanted = Parse(forced);
+        KernelPath wanted;
+        try { wanted = Parse(forced); }
+        catch (ArgumentException)
+        {
+            throw new InvalidOperationException($"{EnvironmentVariable}='{forced}' is not a kernel path: expected scalar, vector256 or vector512, or leave it unset.");
+        }
         return wanted < Widest ? wanted : Widest;
     }
 }

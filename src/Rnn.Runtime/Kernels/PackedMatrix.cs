@@ -53,6 +53,7 @@ public sealed unsafe class PackedMatrix : IDisposable
     /// <summary>Re-packs from a weight of the same shape (after an optimizer step), without allocating.</summary>
     public void RepackFromWeight(ReadOnlySpan<float> weight)
     {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (weight.Length != (long)N * K)
             throw new ArgumentException($"Weight has {weight.Length} elements, expected {N} x {K}.", nameof(weight));
         for (int n = 0; n < N; n++)
@@ -78,6 +79,7 @@ public sealed unsafe class PackedMatrix : IDisposable
     /// copied into the panels 16 contiguous floats at a time.</summary>
     public void RepackFromKxN(ReadOnlySpan<float> b)
     {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (b.Length != (long)K * N)
             throw new ArgumentException($"Matrix has {b.Length} elements, expected {K} x {N}.", nameof(b));
         fixed (float* source = b)
@@ -125,6 +127,7 @@ public sealed unsafe class PackedMatrix : IDisposable
     {
         get
         {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
             if ((uint)k >= (uint)K || (uint)n >= (uint)PaddedN) throw new ArgumentOutOfRangeException(nameof(n), $"({k}, {n}) is outside {K} x {PaddedN}.");
             return Column(n)[(long)k * RowStride(n / PanelWidth)];
         }

@@ -52,8 +52,18 @@ public sealed unsafe class PackedMatrixBf16 : IDisposable
 
     public static float FromBf16(ushort value) => BitConverter.UInt32BitsToSingle((uint)value << 16);
 
-    /// <summary>Element B[k, n] as float (tests, debugging).</summary>
-    public float this[int k, int n] => FromBf16(_data[(long)(n / GroupWidth) * K * GroupWidth + (long)k * GroupWidth + n % GroupWidth]);
+    /// <summary>Element B[k, n] as float (tests, debugging; not for hot paths).</summary>
+    public float this[int k, int n]
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            if ((uint)k >= (uint)K || (uint)n >= (uint)PaddedN) throw new ArgumentOutOfRangeException(nameof(n), $"({k}, {n}) is outside {K} x {PaddedN}.");
+            return FromBf16(_data[(long)(n / GroupWidth) * K * GroupWidth + (long)k * GroupWidth + n % GroupWidth]);
+        }
+    }
+
+    internal bool IsDisposed => _data == null;
 
     public void Dispose()
     {

@@ -57,6 +57,8 @@ public sealed class Dense : IDisposable
     /// <summary>x is (rows, in); y is (rows, out).</summary>
     public void Forward(ReadOnlySpan<float> x, Span<float> y, int rows)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if (y.Overlaps(x)) throw new ArgumentException("Dense output y overlaps its input x; give it its own memory.", nameof(y));
         if (x.Length != rows * InputSize)
             throw new ArgumentException($"Dense input has {x.Length} floats, expected rows {rows} x in {InputSize}.", nameof(x));
         if (y.Length != rows * OutputSize)

@@ -28,6 +28,7 @@ public sealed class Embedding
         return new Embedding(w, vocabulary, dimension);
     }
 
+    /// <summary>The embedding of token <paramref name="id"/> (dim floats), a view of the table.</summary>
     public ReadOnlySpan<float> Row(int id)
     {
         if ((uint)id >= (uint)VocabularySize)
@@ -35,11 +36,14 @@ public sealed class Embedding
         return _weight.AsSpan(id * Dimension, Dimension);
     }
 
-    /// <summary>ids is (n); output is (n, dim).</summary>
+    /// <summary>ids is (n); output is (n, dim). Every id is checked before anything is written.</summary>
     public void Lookup(ReadOnlySpan<int> ids, Span<float> output)
     {
-        if (output.Length != ids.Length * Dimension)
+        if (output.Length != (long)ids.Length * Dimension)
             throw new ArgumentException($"Embedding output has {output.Length} floats, expected ids {ids.Length} x dim {Dimension}.", nameof(output));
-        for (int i = 0; i < ids.Length; i++) Row(ids[i]).CopyTo(output.Slice(i * Dimension, Dimension));
+        for (int i = 0; i < ids.Length; i++)
+            if ((uint)ids[i] >= (uint)VocabularySize)
+                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"ids[{i}] = {ids[i]} is not a token id: must be 0..{VocabularySize - 1}.");
+        for (int i = 0; i < ids.Length; i++) _weight.AsSpan(ids[i] * Dimension, Dimension).CopyTo(output.Slice(i * Dimension, Dimension));
     }
 }

@@ -9,13 +9,14 @@ namespace Rnn.Runtime.Layers;
 /// </summary>
 internal static class RecurrentArguments
 {
-    /// <summary>T and B within what the <paramref name="owner"/> ("session", "trainer") was sized for.</summary>
-    public static void CheckExtent(int T, int B, int maxSequenceLength, int maxBatch, string owner)
+    /// <summary>T and B within what the <paramref name="owner"/> ("session", "trainer") was sized for; the names are the
+    /// caller's own parameters'.</summary>
+    public static void CheckExtent(int T, int B, int maxSequenceLength, int maxBatch, string owner, string lengthName, string batchName)
     {
         if (T <= 0 || T > maxSequenceLength)
-            throw new ArgumentOutOfRangeException(nameof(T), T, $"Sequence length must be 1..{maxSequenceLength} (this {owner}'s maximum).");
+            throw new ArgumentOutOfRangeException(lengthName, T, $"Sequence length must be 1..{maxSequenceLength} (this {owner}'s maximum).");
         if (B <= 0 || B > maxBatch)
-            throw new ArgumentOutOfRangeException(nameof(B), B, $"Batch must be 1..{maxBatch} (this {owner}'s maximum).");
+            throw new ArgumentOutOfRangeException(batchName, B, $"Batch must be 1..{maxBatch} (this {owner}'s maximum).");
     }
 
     /// <summary>A (T, B, width) tensor of <paramref name="actual"/> floats.</summary>

@@ -20,10 +20,15 @@ public sealed class RecurrentLayerWeights : IDisposable
     /// <summary>W_hhᵀ, K = H, N = G·H.</summary>
     public PackedMatrix RecurrentWeights { get; }
 
-    public float[] InputBias { get; }
+    /// <summary>The folded input-side bias (see the class summary), G·H.</summary>
+    public ReadOnlySpan<float> InputBias => _inputBias;
 
-    /// <summary>Empty except for GRU.</summary>
-    public float[] RecurrentBias { get; }
+    /// <summary>The folded recurrent-side bias: empty except for GRU.</summary>
+    public ReadOnlySpan<float> RecurrentBias => _recurrentBias;
+
+    // Read-only outside: the kernels read the folded biases on every step, so a caller writing into them would
+    // change outputs without the PyTorch values (BiasIh/BiasHh) following, or the other way round.
+    private readonly float[] _inputBias, _recurrentBias, _biasIh, _biasHh;
 
     private readonly object _lazyCopiesLock = new();
     private PackedMatrix? _stepWeights, _inputGrouped, _recurrentGrouped;
@@ -94,9 +99,11 @@ public sealed class RecurrentLayerWeights : IDisposable
         }
     }
 
-    /// <summary>PyTorch's b_ih and b_hh as loaded, kept to write the weights back out.</summary>
-    public float[] BiasIh { get; }
-    public float[] BiasHh { get; }
+    /// <summary>PyTorch's b_ih as loaded, kept to write the weights back out.</summary>
+    public ReadOnlySpan<float> BiasIh => _biasIh;
+
+    /// <summary>PyTorch's b_hh as loaded, kept to write the weights back out.</summary>
+    public ReadOnlySpan<float> BiasHh => _biasHh;
 
     /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).</summary>
     public RecurrentLayerWeights(CellKind cell, int inputSize, int hiddenSize,
@@ -111,35 +118,43 @@ public sealed class RecurrentLayerWeights : IDisposable
         HiddenSize = hiddenSize;
         InputWeights = PackedMatrix.FromWeight(wih, rows, inputSize);
         RecurrentWeights = PackedMatrix.FromWeight(whh, rows, hiddenSize);
-        BiasIh = bih.ToArray();
-        BiasHh = bhh.ToArray();
-        InputBias = new float[rows];
-        RecurrentBias = cell == CellKind.Gru ? new float[rows] : [];
+        _biasIh = bih.ToArray();
+        _biasHh = bhh.ToArray();
+        _inputBias = new float[rows];
+        _recurrentBias = cell == CellKind.Gru ? new float[rows] : [];
         FoldBiases();
     }
 
-    /// <summary>Replaces every weight with new values of the same shapes (after an optimizer step); allocates nothing.</summary>
-    public void Update(ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh)
+    /// <summary>
+    /// Replaces every weight with new values of the same shapes (the trainer, after an optimizer step). Every length is
+    /// checked before anything changes. Not while a session or stream of the model runs: the copies packed on first use
+    /// are freed here and made again (allocating) when next asked for.
+    /// </summary>
+    internal void Update(ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh)
     {
+        int rows = Cell.GateCount() * HiddenSize;
+        if (wih.Length != rows * InputSize) throw new ArgumentException($"weight_ih has {wih.Length} elements, expected {rows} x {InputSize}.", nameof(wih));
+        if (whh.Length != rows * HiddenSize) throw new ArgumentException($"weight_hh has {whh.Length} elements, expected {rows} x {HiddenSize}.", nameof(whh));
+        if (bih.Length != rows || bhh.Length != rows) throw new ArgumentException($"biases have {bih.Length} and {bhh.Length} elements, expected {rows}.");
         InputWeights.RepackFromWeight(wih);
         RecurrentWeights.RepackFromWeight(whh);
-        ReleaseLazyCopies(); // made again from the new weights when next asked for
-        bih.CopyTo(BiasIh);
-        bhh.CopyTo(BiasHh);
+        ReleaseLazyCopies();
+        bih.CopyTo(_biasIh);
+        bhh.CopyTo(_biasHh);
         FoldBiases();
     }
 
     private void FoldBiases()
     {
         int h = HiddenSize;
-        for (int j = 0; j < InputBias.Length; j++) InputBias[j] = BiasIh[j] + BiasHh[j];
+        for (int j = 0; j < _inputBias.Length; j++) _inputBias[j] = _biasIh[j] + _biasHh[j];
         if (Cell == CellKind.Gru)
         {
-            Array.Clear(RecurrentBias);
+            Array.Clear(_recurrentBias);
             for (int u = 0; u < h; u++)
             {
-                InputBias[2 * h + u] = BiasIh[2 * h + u];
-                RecurrentBias[2 * h + u] = BiasHh[2 * h + u];
+                _inputBias[2 * h + u] = _biasIh[2 * h + u];
+                _recurrentBias[2 * h + u] = _biasHh[2 * h + u];
             }
         }
     }

@@ -443,7 +443,7 @@ public sealed class RecurrentStackTrainer : IDisposable
         ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, Span<float> hn, Span<float> cn, int firstExample)
     {
         RnnArchitecture a = Architecture;
-        RecurrentArguments.CheckExtent(T, B, MaxSequenceLength, MaxBatch, "trainer");
+        RecurrentArguments.CheckExtent(T, B, MaxSequenceLength, MaxBatch, "trainer", nameof(T), nameof(B));
         ArgumentOutOfRangeException.ThrowIfNegative(firstExample);
         RecurrentArguments.CheckSequence(x.Length, T, B, a.InputSize, nameof(x), "input");
         RecurrentArguments.CheckSequence(y.Length, T, B, OutputSize, nameof(y), "outputs");

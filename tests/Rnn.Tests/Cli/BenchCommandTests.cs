@@ -56,4 +56,15 @@ public class BenchCommandTests
         var same = CliRunner.Run("bench", "--weights", weights, "--input", "3", "--steps", "10", "--json");
         Assert.True(same.ExitCode == 0, same.StdErr);
     }
+
+    [Fact]
+    public void AnInvalidKernelEnvironmentVariableIsNamedWhileExplicitPathsStillRun()
+    {
+        var env = new Dictionary<string, string> { ["RNN_KERNEL_PATH"] = "avx" };
+        var bad = CliRunner.Run(env, "bench", "--hidden", "16", "--steps", "10");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("RNN_KERNEL_PATH='avx'", bad.StdErr);
+        var explicitPath = CliRunner.Run(env, "bench", "--hidden", "16", "--steps", "10", "--kernel", "scalar", "--json");
+        Assert.True(explicitPath.ExitCode == 0, explicitPath.StdErr);
+    }
 }
