@@ -13,6 +13,7 @@ public enum CellKind
     Gru,
 }
 
+/// <summary>Gate counts, names and parsing of <see cref="CellKind"/>.</summary>
 public static class CellKinds
 {
     /// <summary>Gate blocks per cell: rows of W_ih and W_hh are GateCount × hidden.</summary>
@@ -24,6 +25,7 @@ public static class CellKinds
         _ => throw new ArgumentOutOfRangeException(nameof(cell), cell, "Unknown cell kind."),
     };
 
+    /// <summary>Only an LSTM carries c besides h.</summary>
     public static bool HasCellState(this CellKind cell) => cell == CellKind.Lstm;
 
     /// <summary>Parses the names the CLI and files use: lstm, gru, rnn-tanh (or rnn, tanh), rnn-relu (or relu).</summary>
@@ -37,6 +39,7 @@ public static class CellKinds
             $"Unknown cell kind '{text}': expected lstm, gru, rnn-tanh or rnn-relu.", nameof(text)),
     };
 
+    /// <summary>The name <see cref="Parse"/> reads back: lstm, gru, rnn-tanh, rnn-relu.</summary>
     public static string ToName(this CellKind cell) => cell switch
     {
         CellKind.Lstm => "lstm",

@@ -16,12 +16,25 @@ public sealed class RnnModel : IDisposable
     private readonly RecurrentLayerWeights[] _weights; // [layer * Directions + direction]
     private bool _disposed;
 
+    /// <summary>Cell, sizes, layers, directions and the state_dict prefix the weights were read with.</summary>
     public RnnArchitecture Architecture { get; }
+
+    /// <summary>The cell kind.</summary>
     public CellKind Cell => Architecture.Cell;
+
+    /// <summary>Features per input step (I).</summary>
     public int InputSize => Architecture.InputSize;
+
+    /// <summary>H.</summary>
     public int HiddenSize => Architecture.HiddenSize;
+
+    /// <summary>Stacked layers (L).</summary>
     public int NumLayers => Architecture.NumLayers;
+
+    /// <summary>Whether each layer also runs the sequence backwards.</summary>
     public bool Bidirectional => Architecture.Bidirectional;
+
+    /// <summary>D: 2 when bidirectional, else 1.</summary>
     public int Directions => Architecture.Directions;
 
     /// <summary>Width of one output step: D·H.</summary>
@@ -181,6 +194,8 @@ public sealed class RnnModel : IDisposable
     }
 
     /// <summary>A whole-sequence runner with buffers for sequences up to the given length and batch.</summary>
+    /// <param name="maxSequenceLength">The longest sequence (T) a Run may pass.</param>
+    /// <param name="maxBatch">The largest batch (B) a Run may pass.</param>
     /// <param name="precision">
     /// <see cref="WeightPrecision.BFloat16"/> reads the recurrent weights W_hh as bfloat16 (one matrix-vector product
     /// per sequence and step; the input projection of all steps stays a float32 matrix product), with outputs about
@@ -194,6 +209,7 @@ public sealed class RnnModel : IDisposable
     }
 
     /// <summary>A step-by-step runner holding the state of <paramref name="streams"/> independent streams.</summary>
+    /// <param name="streams">Independent streams advanced together by each Step (each can also step alone).</param>
     /// <param name="precision">
     /// <see cref="WeightPrecision.BFloat16"/> halves the bytes a step reads (up to twice as fast when memory-bound) at
     /// the cost of outputs about 1e-3 away from float32's; the default keeps PyTorch's numbers.

@@ -20,8 +20,13 @@ public sealed class RnnSession : IDisposable
     private bool[] _inactive;
     private bool _disposed;
 
+    /// <summary>The longest sequence a Run may pass.</summary>
     public int MaxSequenceLength { get; }
+
+    /// <summary>The largest batch a Run may pass.</summary>
     public int MaxBatch { get; }
+
+    /// <summary>The model this session runs (dispose it after the session).</summary>
     public RnnModel Model => _model;
 
     /// <summary>How this session stores the recurrent weights (the input projection is always float32).</summary>
@@ -71,6 +76,7 @@ public sealed class RnnSession : IDisposable
     /// lengths (B), if given, are each sequence's own length in a padded batch (1..T): outputs past it are zero
     /// and its final state is the one at its own last step, as PyTorch's packed sequences give.
     /// h0, c0, hn, cn are (L·D, B, H) with index l·D + d; empty h0/c0 mean zeros, empty hn/cn are not written.
+    /// output may not overlap input, h0 or c0 (they are read while it is written); hn and cn may be h0 and c0 themselves.
     /// </summary>
     public void Run(ReadOnlySpan<float> input, Span<float> output, int sequenceLength, int batch,
         ReadOnlySpan<int> lengths = default, ReadOnlySpan<float> h0 = default, ReadOnlySpan<float> c0 = default,
@@ -161,6 +167,7 @@ public sealed class RnnSession : IDisposable
             throw new ArgumentException("hn/cn may be h0/c0 themselves, but not overlap them otherwise.", nameof(hn));
     }
 
+    /// <summary>Returns the buffers to the pool; Run afterwards throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         if (_disposed) return;

@@ -18,10 +18,12 @@ public sealed class RnnStream : IDisposable
     private bool _disposed;
     private bool _descending;
 
+    /// <summary>Independent streams held.</summary>
     public int StreamCount { get; }
 
     /// <summary>How this stream stores the weights it reads each step.</summary>
     public WeightPrecision Precision { get; }
+    /// <summary>The model this stream runs (dispose it after the stream).</summary>
     public RnnModel Model => _model;
 
     internal RnnStream(RnnModel model, int streams, WeightPrecision precision = WeightPrecision.Float32)
@@ -204,6 +206,8 @@ public sealed class RnnStream : IDisposable
                 $"output has {outputLength} floats, expected streams {streams} x hidden {_model.HiddenSize} = {streams * _model.HiddenSize}.", "output");
     }
 
+    /// <summary>Returns the state and buffers to the pool: spans from <see cref="Hidden"/> and <see cref="CellState"/> are
+    /// invalid afterwards, and every method throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         if (_disposed) return;

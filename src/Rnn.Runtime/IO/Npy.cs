@@ -12,6 +12,7 @@ public static class Npy
 {
     private const int ArrayAlign = 64;
 
+    /// <summary>Reads a float32 (or float64/float16, converted) C-order array; any other file gets an <see cref="RnnFormatException"/>.</summary>
     public static NpyArray Read(string path)
     {
         using SafeFileHandle file = OpenRead(path, out string fullPath);
@@ -37,12 +38,14 @@ public static class Npy
     }
 
     /// <summary>The shape stored in the file's header (the header is validated, the data is not read).</summary>
+    /// <summary>The shape alone, from the header.</summary>
     public static int[] ReadShape(string path)
     {
         using SafeFileHandle file = OpenRead(path, out string fullPath);
         return NpyHeader.Read(file, fullPath).Shape;
     }
 
+    /// <summary>Writes <paramref name="array"/> as float32, C order, replacing the file atomically.</summary>
     public static void Write(string path, NpyArray array)
     {
         ArgumentNullException.ThrowIfNull(array);

@@ -9,6 +9,7 @@ public static class PyTorchStateDict
 {
     private const string FirstWeight = "weight_ih_l0";
 
+    /// <summary>PyTorch's name for a recurrent tensor: {prefix}{kind}_l{layer}, plus "_reverse" for direction 1.</summary>
     public static string Name(string prefix, string kind, int layer, int direction) =>
         direction == 0 ? $"{prefix}{kind}_l{layer}" : $"{prefix}{kind}_l{layer}_reverse";
 

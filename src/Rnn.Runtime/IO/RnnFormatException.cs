@@ -6,9 +6,13 @@ namespace Rnn.Runtime.IO;
 /// </summary>
 public sealed class RnnFormatException : IOException
 {
+    /// <summary>The file at fault, when there is one.</summary>
     public string? FilePath { get; }
+
+    /// <summary>The tensor at fault, when there is one.</summary>
     public string? TensorName { get; }
 
+    /// <summary>A message that already names the file, tensor and what was expected and found.</summary>
     public RnnFormatException(string message, string? filePath = null, string? tensorName = null, Exception? inner = null)
         : base(message, inner)
     {

@@ -83,8 +83,10 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
         }
     }
 
+    /// <summary>Whether the file holds a tensor of this name.</summary>
     public bool Contains(string name) => _entries.ContainsKey(name);
 
+    /// <summary>The shape of tensor <paramref name="name"/>, if the file holds it.</summary>
     public bool TryGetShape(string name, out int[] shape)
     {
         if (_entries.TryGetValue(name, out SafeTensorsEntry? entry))
@@ -137,6 +139,7 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
         LittleEndianFloatReader.Read(_file, _dataStart + entry.DataBegin, type, destination, SourceName, name);
     }
 
+    /// <summary>Closes the file; tensors already read stay valid.</summary>
     public void Dispose() => _file.Dispose();
 
     private SafeTensorsEntry GetEntry(string name)

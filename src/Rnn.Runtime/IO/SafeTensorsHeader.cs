@@ -24,6 +24,7 @@ internal sealed class SafeTensorsHeader
 
     /// <param name="json">The header bytes (UTF-8 JSON, possibly followed by padding spaces).</param>
     /// <param name="dataLength">Bytes in the data buffer that follows the header.</param>
+    /// <param name="path">The file, for error messages.</param>
     public static SafeTensorsHeader Parse(ReadOnlySpan<byte> json, long dataLength, string path)
     {
         var entries = new List<SafeTensorsEntry>();

@@ -23,6 +23,7 @@ public sealed class SafeTensorsWriter
     /// <summary>Strings stored under "__metadata__" (written only when not empty).</summary>
     public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>Number of tensors added.</summary>
     public int Count => _tensors.Count;
 
     /// <summary>Adds a copy of <paramref name="data"/> (C order) as tensor <paramref name="name"/>.</summary>

@@ -10,13 +10,16 @@ public sealed class TensorDictionary : ITensorSource
     private readonly List<string> _names = [];
     private readonly System.Collections.ObjectModel.ReadOnlyCollection<string> _readOnlyNames;
 
+    /// <summary>An empty dictionary.</summary>
     public TensorDictionary() => _readOnlyNames = _names.AsReadOnly();
 
     /// <summary>What error messages call this source.</summary>
     public string SourceName { get; set; } = "(in-memory tensors)";
 
+    /// <summary>Tensor names in the order they were added.</summary>
     public IReadOnlyList<string> Names => _readOnlyNames;
 
+    /// <summary>Number of tensors.</summary>
     public int Count => _names.Count;
 
     /// <summary>The data array of <paramref name="name"/> (the array that was added, not a copy).</summary>
@@ -50,8 +53,10 @@ public sealed class TensorDictionary : ITensorSource
         return result;
     }
 
+    /// <summary>Whether a tensor of this name was added.</summary>
     public bool Contains(string name) => _tensors.ContainsKey(name);
 
+    /// <summary>A copy of the shape of <paramref name="name"/>, if present.</summary>
     public bool TryGetShape(string name, out int[] shape)
     {
         if (_tensors.TryGetValue(name, out var tensor))
@@ -63,8 +68,10 @@ public sealed class TensorDictionary : ITensorSource
         return false;
     }
 
+    /// <summary>A copy of the shape of <paramref name="name"/>; a missing name throws <see cref="RnnFormatException"/>.</summary>
     public int[] GetShape(string name) => (int[])GetTensor(name).Shape.Clone();
 
+    /// <summary>Copies tensor <paramref name="name"/> into <paramref name="destination"/>, which must have its exact size.</summary>
     public void Read(string name, Span<float> destination)
     {
         (int[] shape, float[] data) = GetTensor(name);

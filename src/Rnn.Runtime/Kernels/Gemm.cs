@@ -21,6 +21,16 @@ public static unsafe class Gemm
     /// while the panels of B stream past it.</summary>
     private const int MaxPackedAFloats = 64 * 1024;
 
+    /// <summary>C = [C +] bias + A · B, as the class summary says.</summary>
+    /// <param name="path">The kernel path; it must be supported here.</param>
+    /// <param name="a">A, m rows of K floats, <paramref name="lda"/> apart.</param>
+    /// <param name="m">Rows of A and C.</param>
+    /// <param name="lda">Floats between rows of A (at least K).</param>
+    /// <param name="b">The packed right-hand operand.</param>
+    /// <param name="bias">N biases, or empty for none.</param>
+    /// <param name="c">C, m rows of PaddedN floats, <paramref name="ldc"/> apart; may not overlap A or the bias.</param>
+    /// <param name="ldc">Floats between rows of C (at least PaddedN).</param>
+    /// <param name="accumulate">Add the product to C instead of overwriting it.</param>
     /// <param name="descending">
     /// Visit the panels of B last to first (same bits either way). Alternate it between consecutive products over
     /// the same weights: each then starts on the panels the previous one read last, which are still in L2. For a

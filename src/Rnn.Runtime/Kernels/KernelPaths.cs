@@ -9,6 +9,7 @@ namespace Rnn.Runtime.Kernels;
 /// </summary>
 public static class KernelPaths
 {
+    /// <summary>Lowers <see cref="Default"/>: scalar, vector256 or vector512.</summary>
     public const string EnvironmentVariable = "RNN_KERNEL_PATH";
 
     /// <summary>The widest path the hardware accelerates, whatever the environment says.</summary>
@@ -23,6 +24,7 @@ public static class KernelPaths
 
     private static KernelPath? s_default;
 
+    /// <summary>Whether <paramref name="path"/> is accelerated on this machine.</summary>
     public static bool IsSupported(KernelPath path) => path <= Widest && path >= KernelPath.Scalar;
 
     /// <summary>All paths that run on this machine, lowest first.</summary>
@@ -41,6 +43,7 @@ public static class KernelPaths
                 $"Kernel path {path} is not accelerated on this machine (widest available: {Widest}).");
     }
 
+    /// <summary>scalar, vector256 (avx2, 256) or vector512 (avx512, 512), any case.</summary>
     public static KernelPath Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
         "scalar" => KernelPath.Scalar,

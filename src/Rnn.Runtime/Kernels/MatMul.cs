@@ -24,6 +24,8 @@ public static unsafe class MatMul
     /// <summary>Rows per packed block of op(A), as multiples of the micro-kernel height (≈ 128 KiB, held in L2).</summary>
     private const int BlockMSlivers = 16;
 
+    /// <summary>C [+]= op(A) · op(B) as the class summary says; A, B and C are row-major with the given strides, and C
+    /// may not overlap A or B.</summary>
     public static void Multiply(
         KernelPath path, bool transA, bool transB, int m, int n, int k,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,

@@ -13,15 +13,25 @@ namespace Rnn.Runtime.Kernels;
 /// </summary>
 public sealed unsafe class PackedMatrix : IDisposable
 {
+    /// <summary>Columns per panel: one Vector512 of floats.</summary>
     public const int PanelWidth = 16;
     private const int GroupPanels = 8;
     private float* _data;
     private readonly int _panelsPerGroup;
 
+    /// <summary>Rows of B (the length of the vectors multiplied by it).</summary>
     public int K { get; }
+
+    /// <summary>Columns of B (outputs).</summary>
     public int N { get; }
+
+    /// <summary>N rounded up to whole panels: what a product writes.</summary>
     public int PaddedN { get; }
+
+    /// <summary>Number of 16-column panels.</summary>
     public int PanelCount => PaddedN / PanelWidth;
+
+    /// <summary>How the panels sit in memory.</summary>
     public PackedLayout Layout => _panelsPerGroup == 1 ? PackedLayout.Panels : PackedLayout.Groups;
 
     private PackedMatrix(int k, int n, PackedLayout layout)
@@ -38,6 +48,7 @@ public sealed unsafe class PackedMatrix : IDisposable
         NativeMemory.Clear(_data, bytes);
     }
 
+    /// <summary><paramref name="value"/> rounded up to a multiple of <paramref name="multiple"/>.</summary>
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Packs B = Wᵀ from a row-major weight W of shape (rows = N, cols = K).</summary>
@@ -133,6 +144,7 @@ public sealed unsafe class PackedMatrix : IDisposable
         }
     }
 
+    /// <summary>Frees the native memory; any later use throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         if (_data != null)
@@ -143,6 +155,7 @@ public sealed unsafe class PackedMatrix : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Frees the native memory of a matrix that was never disposed.</summary>
     ~PackedMatrix()
     {
         if (_data != null) NativeMemory.AlignedFree(_data);

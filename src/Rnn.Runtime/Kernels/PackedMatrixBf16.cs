@@ -9,14 +9,20 @@ namespace Rnn.Runtime.Kernels;
 /// </summary>
 public sealed unsafe class PackedMatrixBf16 : IDisposable
 {
+    /// <summary>Columns per group: 64 bf16 values, two cache lines per row.</summary>
     public const int GroupWidth = 64;
 
     /// <summary>The width a product over <paramref name="n"/> output columns writes: whole groups.</summary>
     public static int PaddedWidth(int n) => PackedMatrix.RoundUp(n, GroupWidth);
     private ushort* _data;
 
+    /// <summary>Rows of B.</summary>
     public int K { get; }
+
+    /// <summary>Columns of B (outputs).</summary>
     public int N { get; }
+
+    /// <summary>N rounded up to whole groups: what a product writes.</summary>
     public int PaddedN { get; }
     internal int GroupCount => PaddedN / GroupWidth;
     internal ushort* Data => _data;
@@ -50,6 +56,7 @@ public sealed unsafe class PackedMatrixBf16 : IDisposable
         return (ushort)((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
     }
 
+    /// <summary>Widens a bfloat16 to float32 exactly.</summary>
     public static float FromBf16(ushort value) => BitConverter.UInt32BitsToSingle((uint)value << 16);
 
     /// <summary>Element B[k, n] as float (tests, debugging; not for hot paths).</summary>
@@ -65,6 +72,7 @@ public sealed unsafe class PackedMatrixBf16 : IDisposable
 
     internal bool IsDisposed => _data == null;
 
+    /// <summary>Frees the native memory; any later use throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
         if (_data != null)
@@ -75,6 +83,7 @@ public sealed unsafe class PackedMatrixBf16 : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Frees the native memory of a matrix that was never disposed.</summary>
     ~PackedMatrixBf16()
     {
         if (_data != null) NativeMemory.AlignedFree(_data);

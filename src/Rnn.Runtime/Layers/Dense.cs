@@ -14,9 +14,16 @@ public sealed class Dense : IDisposable
     private readonly PackedMatrix _packed;
     private readonly float[] _bias;
 
+    /// <summary>in_features.</summary>
     public int InputSize { get; }
+
+    /// <summary>out_features.</summary>
     public int OutputSize { get; }
+
+    /// <summary>f_o, applied after the affine map.</summary>
     public DenseActivation Activation { get; }
+
+    /// <summary>The kernel path the product runs on.</summary>
     public KernelPath KernelPath { get; }
 
     /// <summary>weight is (out, in) row-major; bias is (out) or empty for none.</summary>
@@ -95,5 +102,6 @@ public sealed class Dense : IDisposable
         }
     }
 
+    /// <summary>Frees the packed weight; Forward afterwards throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => _packed.Dispose();
 }

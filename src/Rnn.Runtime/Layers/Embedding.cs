@@ -7,9 +7,13 @@ public sealed class Embedding
 {
     private readonly float[] _weight;
 
+    /// <summary>num_embeddings: valid ids are 0..VocabularySize-1.</summary>
     public int VocabularySize { get; }
+
+    /// <summary>embedding_dim.</summary>
     public int Dimension { get; }
 
+    /// <summary>weight is (vocabulary, dim) row-major, copied; immutable afterwards, so lookups are thread-safe.</summary>
     public Embedding(ReadOnlySpan<float> weight, int vocabularySize, int dimension)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(vocabularySize);

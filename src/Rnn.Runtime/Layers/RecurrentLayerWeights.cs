@@ -10,8 +10,13 @@ namespace Rnn.Runtime.Layers;
 /// </summary>
 public sealed class RecurrentLayerWeights : IDisposable
 {
+    /// <summary>The cell kind.</summary>
     public CellKind Cell { get; }
+
+    /// <summary>This layer's input width: the model input for layer 0, D·H above it.</summary>
     public int InputSize { get; }
+
+    /// <summary>H.</summary>
     public int HiddenSize { get; }
 
     /// <summary>W_ihᵀ, K = input size, N = G·H.</summary>
@@ -187,6 +192,7 @@ public sealed class RecurrentLayerWeights : IDisposable
         }
     }
 
+    /// <summary>Frees the packed weights (the model does this; a caller of <see cref="RnnModel.Weights"/> should not).</summary>
     public void Dispose()
     {
         InputWeights.Dispose();
