@@ -83,7 +83,11 @@ public static class Checkpoint
                 throw new RnnFormatException(
                     $"{path}: unexpected tensor '{name}': a {workload} checkpoint of this configuration holds the model's {model.Parameters.Count} parameters, '{OptimizerPrefix}*' state and '{CarriedStateName}' only.", path, name);
         float[]? carried = file.Contains(CarriedStateName) ? file.ReadFloat32(CarriedStateName) : null;
-        long step = file.Metadata.TryGetValue(OptimizerStepKey, out string? s) && long.TryParse(s, out long v) ? v : 0;
+        if (carried is not null) FiniteCheck.Ensure(carried, path, CarriedStateName);
+        long step = 0;
+        if (file.Metadata.TryGetValue(OptimizerStepKey, out string? s) &&
+            !long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out step))
+            throw new RnnFormatException($"{path}: metadata '{OptimizerStepKey}' is '{s}', not a step count.", path);
         return new Loaded { Workload = workload, Model = model, Run = run, OptimizerStep = step, OptimizerState = state, CarriedState = carried };
     }
 

@@ -20,7 +20,8 @@ public static class GradientClipping
     /// if clip_coef &lt; 1: every g *= clip_coef                  (float32)
     /// </code>
     /// The norm is accumulated in double, so it can be one float ulp closer to the exact value than libtorch's.
-    /// Unlike PyTorch, a non-finite total norm (a NaN or ∞ gradient) leaves the gradients untouched: the
+    /// Unlike PyTorch, a non-finite total norm (a NaN or ∞ gradient, or finite gradients whose norm exceeds the float
+    /// range) leaves the gradients untouched: the
     /// caller sees the non-finite return value and can skip the step. With <paramref name="errorIfNonfinite"/>
     /// it throws instead, naming the first parameter with a non-finite gradient.
     /// </summary>
@@ -35,7 +36,8 @@ public static class GradientClipping
         if (!(maxNorm >= 0) || float.IsPositiveInfinity(maxNorm))
             throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "maxNorm must be finite and >= 0.");
         double totalNorm = TotalNorm(parameters, normType, path);
-        if (!double.IsFinite(totalNorm))
+        // Judged as a float, as libtorch's float32 norm would be: a norm past the float range is +∞ there too.
+        if (!float.IsFinite((float)totalNorm))
         {
             if (errorIfNonfinite)
                 throw new InvalidOperationException(
@@ -70,6 +72,8 @@ public static class GradientClipping
         ArgumentNullException.ThrowIfNull(parameters);
         if (!(normType > 0))
             throw new ArgumentOutOfRangeException(nameof(normType), normType, "normType must be > 0 or +infinity.");
+        for (int i = 0; i < parameters.Count; i++)
+            if (parameters[i] is null) throw new ArgumentException($"parameters[{i}] is null.", nameof(parameters));
 
         // Squares of floats cannot overflow a double, and NaN/∞ propagate through the sums.
         if (normType == 2f)

@@ -36,6 +36,9 @@ public sealed class DenseTrainer
     /// <summary>x is (rows, in); y is (rows, out).</summary>
     public void Forward(ReadOnlySpan<float> x, Span<float> y, int rows)
     {
+        CheckRows(x.Length, rows, InputSize, nameof(x), "in");
+        CheckRows(y.Length, rows, OutputSize, nameof(y), "out");
+        if (y.Overlaps(x)) throw new ArgumentException("y overlaps x; give it its own memory.", nameof(y));
         MatMul.Multiply(Path, false, true, rows, OutputSize, InputSize, x, InputSize, Weight.Value, InputSize, y, OutputSize, accumulate: false);
         ReadOnlySpan<float> b = Bias.Value;
         for (int r = 0; r < rows; r++)
@@ -48,11 +51,26 @@ public sealed class DenseTrainer
     /// </summary>
     public void Backward(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int rows)
     {
+        // Checked before the gradients accumulate, so a rejected call changes nothing.
+        CheckRows(x.Length, rows, InputSize, nameof(x), "in");
+        CheckRows(dy.Length, rows, OutputSize, nameof(dy), "out");
+        if (!dx.IsEmpty)
+        {
+            CheckRows(dx.Length, rows, InputSize, nameof(dx), "in");
+            if (dx.Overlaps(dy) || dx.Overlaps(x)) throw new ArgumentException("dx overlaps dy or x; give it its own memory.", nameof(dx));
+        }
         MatMul.Multiply(Path, true, false, OutputSize, InputSize, rows, dy, OutputSize, x, InputSize, Weight.Grad, InputSize, accumulate: true);
         Span<float> db = Bias.Grad;
         for (int r = 0; r < rows; r++)
             System.Numerics.Tensors.TensorPrimitives.Add(db, dy.Slice(r * OutputSize, OutputSize), db);
         if (!dx.IsEmpty)
             MatMul.Multiply(Path, false, false, rows, InputSize, OutputSize, dy, OutputSize, Weight.Value, InputSize, dx, InputSize, accumulate: false);
+    }
+
+    private static void CheckRows(int length, int rows, int width, string name, string widthName)
+    {
+        if (rows < 0) throw new ArgumentOutOfRangeException(nameof(rows), rows, "rows must be >= 0.");
+        if (length != (long)rows * width)
+            throw new ArgumentException($"{name} has {length} floats, expected rows {rows} x {widthName} {width} = {(long)rows * width}.", name);
     }
 }

@@ -27,24 +27,29 @@ public sealed class EmbeddingTrainer
     /// <summary>ids is (n); output is (n, dim).</summary>
     public void Forward(ReadOnlySpan<int> ids, Span<float> output)
     {
+        Check(ids, output.Length, nameof(output));
         ReadOnlySpan<float> w = Weight.Value;
-        for (int i = 0; i < ids.Length; i++)
-        {
-            int id = ids[i];
-            if ((uint)id >= (uint)VocabularySize)
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id at position {i} must be 0..{VocabularySize - 1}.");
-            w.Slice(id * Dimension, Dimension).CopyTo(output.Slice(i * Dimension, Dimension));
-        }
+        for (int i = 0; i < ids.Length; i++) w.Slice(ids[i] * Dimension, Dimension).CopyTo(output.Slice(i * Dimension, Dimension));
     }
 
-    /// <summary>Adds each row of dOutput (n, dim) to the gradient row of its id.</summary>
+    /// <summary>Adds each row of dOutput (n, dim) to the gradient row of its id; every id is checked first.</summary>
     public void Backward(ReadOnlySpan<int> ids, ReadOnlySpan<float> dOutput)
     {
+        Check(ids, dOutput.Length, nameof(dOutput));
         Span<float> g = Weight.Grad;
         for (int i = 0; i < ids.Length; i++)
         {
             Span<float> row = g.Slice(ids[i] * Dimension, Dimension);
             TensorPrimitives.Add(row, dOutput.Slice(i * Dimension, Dimension), row);
         }
+    }
+
+    private void Check(ReadOnlySpan<int> ids, int rowsLength, string rowsName)
+    {
+        if (rowsLength != (long)ids.Length * Dimension)
+            throw new ArgumentException($"{rowsName} has {rowsLength} floats, expected ids {ids.Length} x dim {Dimension}.", rowsName);
+        for (int i = 0; i < ids.Length; i++)
+            if ((uint)ids[i] >= (uint)VocabularySize)
+                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"ids[{i}] = {ids[i]} is not a token id: must be 0..{VocabularySize - 1}.");
     }
 }

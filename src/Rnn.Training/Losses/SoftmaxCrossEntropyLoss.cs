@@ -40,6 +40,9 @@ public static class SoftmaxCrossEntropyLoss
         int ignoreIndex = DefaultIgnoreIndex)
     {
         RowMask.RequireSameLength(logits.Length, logitsGradient.Length, nameof(logitsGradient), Name);
+        // A row's softmax is built in the gradient row before the row's logit at the target is read.
+        if (logitsGradient.Overlaps(logits))
+            throw new ArgumentException($"{Name}: logitsGradient overlaps logits; give it its own memory.", nameof(logitsGradient));
         return Compute(logits, targets, classCount, reduction, mask, ignoreIndex, logitsGradient, withGradient: true);
     }
 

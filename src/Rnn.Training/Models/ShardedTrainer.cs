@@ -14,6 +14,9 @@ public readonly record struct StepResult(double Loss, float GradientNorm, bool A
 /// (independent of the thread count), each shard's gradient is computed by its own replica, and the gradients are
 /// summed in shard order, then clipped and applied once. Same seed and data → the same weights, bit for bit, with
 /// any number of threads. Allocates nothing per step after the first.
+/// Every input is checked (ids, targets, labels, lengths) before any shard runs, so a rejected call changes nothing.
+/// A step whose loss or gradient norm is not finite is not applied (<see cref="StepResult.Applied"/> is false), as a
+/// guard against one bad batch poisoning Adam's moments. One caller at a time: the trainer runs its own workers.
 /// </summary>
 public sealed class ShardedTrainer : IDisposable
 {
@@ -32,6 +35,7 @@ public sealed class ShardedTrainer : IDisposable
     private ulong _dropoutSeed;
     private float _scale;
     private ModelReplica[] _active;
+    private bool _disposed;
 
     public Optimizer Optimizer { get; }
     public float ClipNorm { get; }
@@ -48,8 +52,19 @@ public sealed class ShardedTrainer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSteps);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(shards);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
         if (batch % shards != 0)
             throw new ArgumentException($"Batch {batch} must be a multiple of the shard count {shards}.", nameof(shards));
+        if (!(clipNorm >= 0) || float.IsInfinity(clipNorm))
+            throw new ArgumentOutOfRangeException(nameof(clipNorm), clipNorm, "The clip norm must be 0 (off) or a finite positive norm.");
+        // The optimizer must step the master's own parameters, or training would silently change nothing.
+        if (optimizer.Parameters.Count != model.Parameters.Count)
+            throw new ArgumentException($"The optimizer holds {optimizer.Parameters.Count} parameters, the model {model.Parameters.Count}: it must be built over model.Parameters.", nameof(optimizer));
+        for (int i = 0; i < model.Parameters.Count; i++)
+            if (!ReferenceEquals(optimizer.Parameters[i], model.Parameters[i]))
+                throw new ArgumentException($"The optimizer's parameter {i} ('{optimizer.Parameters[i].Name}') is not the model's '{model.Parameters[i].Name}': build it over model.Parameters.", nameof(optimizer));
         _model = model;
         Optimizer = optimizer;
         MaxSteps = maxSteps;
@@ -74,14 +89,17 @@ public sealed class ShardedTrainer : IDisposable
     /// </summary>
     public float[] ExportCarriedState()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var state = new float[_replicas.Length * _replicas[0].CarriedStateLength];
         for (int s = 0; s < _replicas.Length; s++)
             _replicas[s].CopyCarriedState(state.AsSpan(s * _replicas[s].CarriedStateLength, _replicas[s].CarriedStateLength));
         return state;
     }
 
+    /// <summary>Restores what <see cref="ExportCarriedState"/> gave (a checkpoint's carried state).</summary>
     public void ImportCarriedState(ReadOnlySpan<float> state)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         int each = _replicas[0].CarriedStateLength;
         if (state.Length != _replicas.Length * each)
             throw new ArgumentException($"Carried state has {state.Length} floats, this trainer needs {_replicas.Length * each} (batch and model must match the checkpoint's).");
@@ -91,6 +109,7 @@ public sealed class ShardedTrainer : IDisposable
     /// <summary>Zeroes the carried state of every lane (start of an epoch).</summary>
     public void ResetState()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (var r in _replicas) r.ResetState();
     }
 
@@ -100,7 +119,7 @@ public sealed class ShardedTrainer : IDisposable
     /// </summary>
     public StepResult TrainLanguageModel(int[] ids, int[] targets, int T, ulong dropoutSeed)
     {
-        CheckChunk(ids, targets, T);
+        CheckChunk(ids, targets, T, nameof(TrainLanguageModel));
         SetJob(ids, targets, T, training: true, dropoutSeed, _replicas);
         _workers.Run(_languageModelShard, _replicas.Length);
         return ApplyGradients(SumLoss() / (T * Batch));
@@ -109,21 +128,23 @@ public sealed class ShardedTrainer : IDisposable
     /// <summary>Mean cross-entropy of a chunk without training; the evaluation state is separate from training's.</summary>
     public double EvaluateLanguageModel(int[] ids, int[] targets, int T)
     {
-        CheckChunk(ids, targets, T);
+        CheckChunk(ids, targets, T, nameof(EvaluateLanguageModel));
         SetJob(ids, targets, T, training: false, 0, EvaluationReplicas());
         _workers.Run(_languageModelShard, _replicas.Length);
         return SumLoss() / (T * Batch);
     }
 
+    /// <summary>Zeroes the evaluation lanes' carried state (start of a validation pass).</summary>
     public void ResetEvaluationState()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         foreach (var r in EvaluationReplicas()) r.ResetState();
     }
 
     /// <summary>One step of the classifier: ids is (Batch, T) batch-first, labels (Batch) 0/1. Returns the mean BCE.</summary>
     public StepResult TrainClassifier(int[] ids, float[] labels, int T, ulong dropoutSeed)
     {
-        CheckClassifier(ids, labels, T);
+        CheckClassifier(ids, labels, T, nameof(TrainClassifier));
         SetJob(ids, [], T, training: true, dropoutSeed, _replicas);
         _labels = labels;
         _logits = EnsureLogits();
@@ -134,7 +155,8 @@ public sealed class ShardedTrainer : IDisposable
     /// <summary>Logits (Batch) of a batch without training; returns the mean BCE.</summary>
     public double EvaluateClassifier(int[] ids, float[] labels, int T, Span<float> logits)
     {
-        CheckClassifier(ids, labels, T);
+        CheckClassifier(ids, labels, T, nameof(EvaluateClassifier));
+        if (logits.Length < Batch) throw new ArgumentException($"logits has {logits.Length} floats, expected batch {Batch}.", nameof(logits));
         SetJob(ids, [], T, training: false, 0, EvaluationReplicas());
         _labels = labels;
         _logits = EnsureLogits();
@@ -213,22 +235,51 @@ public sealed class ShardedTrainer : IDisposable
         return _evalReplicas;
     }
 
-    private void CheckChunk(int[] ids, int[] targets, int T)
+    private void CheckChunk(int[] ids, int[] targets, int T, string call)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (_model.Config.Output != OutputMode.ManyToMany)
+            throw new InvalidOperationException($"{call} needs a language model (an output per step); this model has one output per sequence.");
         if (T <= 0 || T > MaxSteps) throw new ArgumentOutOfRangeException(nameof(T), T, $"Chunk length must be 1..{MaxSteps}.");
         if (ids.Length < T * Batch || targets.Length < T * Batch)
             throw new ArgumentException($"ids and targets need (T {T} x batch {Batch}) = {T * Batch} entries; got {ids.Length} and {targets.Length}.");
+        CheckIds(ids, T * Batch);
+        int classes = _model.Config.OutputSize;
+        for (int i = 0; i < T * Batch; i++)
+            if ((uint)targets[i] >= (uint)classes && targets[i] != Losses.SoftmaxCrossEntropyLoss.DefaultIgnoreIndex)
+                throw new ArgumentOutOfRangeException(nameof(targets), targets[i], $"targets[{i}] = {targets[i]} is not a class: must be 0..{classes - 1} (or {Losses.SoftmaxCrossEntropyLoss.DefaultIgnoreIndex} to ignore).");
     }
 
-    private void CheckClassifier(int[] ids, float[] labels, int T)
+    private void CheckClassifier(int[] ids, float[] labels, int T, string call)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (_model.Config.Output != OutputMode.ManyToOne || _model.Config.OutputSize != 1)
+            throw new InvalidOperationException($"{call} needs a binary classifier (one output per sequence); this model has {_model.Config.Output} outputs of width {_model.Config.OutputSize}.");
         if (T <= 0 || T > MaxSteps) throw new ArgumentOutOfRangeException(nameof(T), T, $"Sequence length must be 1..{MaxSteps}.");
         if (ids.Length < T * Batch || labels.Length < Batch)
             throw new ArgumentException($"ids need (batch {Batch} x T {T}) = {T * Batch} entries and labels {Batch}; got {ids.Length} and {labels.Length}.");
+        CheckIds(ids, T * Batch);
     }
 
+    /// <summary>Every id a valid row of the embedding, checked before any shard runs (a shard that failed halfway would
+    /// leave the others' gradients and carried state advanced).</summary>
+    private void CheckIds(int[] ids, int count)
+    {
+        int vocabulary = _model.Config.VocabularySize;
+        for (int i = 0; i < count; i++)
+            if ((uint)ids[i] >= (uint)vocabulary)
+                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"ids[{i}] = {ids[i]} is not a token id: must be 0..{vocabulary - 1}.");
+    }
+
+    /// <summary>Stops the workers and frees the replicas; later calls throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _workers.Dispose();
         foreach (var r in _replicas) r.Dispose();
         if (_evalReplicas is not null) foreach (var r in _evalReplicas) r.Dispose();

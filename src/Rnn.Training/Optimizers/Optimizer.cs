@@ -8,6 +8,9 @@ namespace Rnn.Training.Optimizers;
 /// state buffers (allocated once in the constructor, so <see cref="Step"/> never allocates).
 /// The parameter list is captured at construction. Every parameter is updated on every step (there is no
 /// "gradient is None" case as in PyTorch). Hyper-parameters are doubles, like PyTorch's Python floats.
+/// As in PyTorch, a NaN or ∞ gradient passed to <see cref="Step"/> reaches the parameters and, for Adam and RMSprop, the
+/// moment buffers for good: check the gradient norm first (<see cref="Models.ShardedTrainer"/> skips such steps).
+/// Not thread-safe: one caller steps an optimizer.
 /// </summary>
 public abstract class Optimizer
 {
@@ -46,7 +49,7 @@ public abstract class Optimizer
         set
         {
             if (!(value >= 0) || double.IsInfinity(value))
-                throw new ArgumentOutOfRangeException(nameof(value), value, "Invalid learning rate: must be finite and >= 0.");
+                throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "Invalid learning rate: must be finite and >= 0.");
             _learningRate = value;
         }
     }

@@ -198,7 +198,14 @@ public sealed class RecurrentStackTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ObjectDisposedException.ThrowIf(_disposed, this);
         PyTorchStateDict.Validate(source, Architecture);
-        foreach (Parameter p in _parameters) FiniteCheck.Read(source, p.Name, p.Value);
+        // All read and checked before any parameter changes: a NaN in the last tensor leaves the trainer as it was.
+        var values = new float[_parameters.Length][];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = new float[_parameters[i].Value.Length];
+            FiniteCheck.Read(source, _parameters[i].Name, values[i]);
+        }
+        for (int i = 0; i < values.Length; i++) values[i].CopyTo(_parameters[i].Value, 0);
     }
 
     /// <summary>The parameters as a PyTorch state_dict (copies), e.g. to build an <see cref="RnnModel"/> or save.</summary>
@@ -322,7 +329,9 @@ public sealed class RecurrentStackTrainer : IDisposable
     /// <summary>
     /// BPTT through the last <see cref="Forward"/>. dy is (T, B, D·H), the gradient of the loss w.r.t. y (ignored past
     /// each sequence's length); dhn, dcn (L·D, B, H) w.r.t. the final states (empty: zero). ACCUMULATES into every
-    /// <see cref="Parameter.Grad"/>; overwrites dx (T, B, I), dh0 and dc0 (L·D, B, H) when given (empty: not computed).
+    /// <see cref="Parameter.Grad"/>; overwrites dx (T, B, I), dh0 and dc0 (L·D, B, H) when given (empty: not computed),
+    /// which may not overlap the incoming gradients. It differentiates the weights the Forward ran with: change them
+    /// (an optimizer step) only after Backward.
     /// </summary>
     public void Backward(ReadOnlySpan<float> dy, ReadOnlySpan<float> dhn = default, ReadOnlySpan<float> dcn = default,
         Span<float> dx = default, Span<float> dh0 = default, Span<float> dc0 = default)
@@ -464,6 +473,13 @@ public sealed class RecurrentStackTrainer : IDisposable
         RecurrentArguments.CheckState(dh0.Length, a, B, nameof(dh0));
         RecurrentArguments.CheckCellState(dcn.Length, a, B, nameof(dcn));
         RecurrentArguments.CheckCellState(dc0.Length, a, B, nameof(dc0));
+        // The outputs are written while the incoming gradients are still being read.
+        if (dx.Overlaps(dy) || dx.Overlaps(dhn) || dx.Overlaps(dcn))
+            throw new ArgumentException("dx overlaps dy, dhn or dcn; give it its own memory.", nameof(dx));
+        if (dh0.Overlaps(dy) || dh0.Overlaps(dhn) || dh0.Overlaps(dcn) || dh0.Overlaps(dx))
+            throw new ArgumentException("dh0 overlaps dy, dhn, dcn or dx; give it its own memory.", nameof(dh0));
+        if (dc0.Overlaps(dy) || dc0.Overlaps(dhn) || dc0.Overlaps(dcn) || dc0.Overlaps(dx) || dc0.Overlaps(dh0))
+            throw new ArgumentException("dc0 overlaps dy, dhn, dcn, dx or dh0; give it its own memory.", nameof(dc0));
     }
 
     public void Dispose()

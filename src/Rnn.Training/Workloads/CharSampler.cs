@@ -48,6 +48,7 @@ public sealed class CharSampler : IDisposable
     /// <summary>Forgets the text fed so far (zero state).</summary>
     public void Reset()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _stream.Reset();
         _fed = false;
     }
@@ -55,6 +56,7 @@ public sealed class CharSampler : IDisposable
     /// <summary>Advances the state by one character and computes the next character's logits.</summary>
     public void Feed(int id)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _stream.Step(_model.Embedding.Row(id), _hidden);
         _model.Dense.Forward(_hidden, _logits, 1);
         _fed = true;
@@ -63,11 +65,13 @@ public sealed class CharSampler : IDisposable
     /// <summary>Draws the next character from the current logits (feed at least one character first).</summary>
     public int Sample()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_fed) throw new InvalidOperationException("Feed at least one character (the prime) before sampling.");
         ReadOnlySpan<float> logits = _logits;
         int best = 0;
         for (int i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
-        if (Temperature == 0f) return best;
+        // 0, or so small that 1/T overflows (a subnormal T): the limit is the argmax.
+        if (Temperature == 0f || float.IsInfinity(1f / Temperature)) return best;
 
         float threshold = float.NegativeInfinity;
         if (TopK > 0 && TopK < logits.Length)
@@ -101,5 +105,12 @@ public sealed class CharSampler : IDisposable
         return id;
     }
 
-    public void Dispose() => _stream.Dispose();
+    /// <summary>Returns the stream's buffers; later calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _stream.Dispose();
+    }
+
+    private bool _disposed;
 }

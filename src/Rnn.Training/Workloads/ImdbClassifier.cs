@@ -52,7 +52,8 @@ public sealed class ImdbClassifier : IDisposable
     {
         if (batch <= 0 || batch > MaxBatch) throw new ArgumentOutOfRangeException(nameof(batch), batch, $"batch must be 1..{MaxBatch}.");
         int T = MaxLength, E = _model.Config.EmbeddingSize, H = _model.Config.HiddenSize;
-        if (rows.Length != batch * T) throw new ArgumentException($"rows must hold batch {batch} x maxlen {T} = {batch * T} ids, got {rows.Length}.");
+        if (rows.Length != batch * T) throw new ArgumentException($"rows must hold batch {batch} x maxlen {T} = {batch * T} ids, got {rows.Length}.", nameof(rows));
+        if (logits.Length < batch) throw new ArgumentException($"logits has {logits.Length} floats, expected batch {batch}.", nameof(logits));
         Span<float> x = _x.AsSpan(0, T * batch * E);
         for (int b = 0; b < batch; b++)
             for (int t = 0; t < T; t++)

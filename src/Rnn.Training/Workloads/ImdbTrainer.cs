@@ -136,7 +136,11 @@ public sealed class ImdbTrainer : IDisposable
     /// <summary>Scores the first <paramref name="count"/> rows of <paramref name="data"/> with the current weights (no dropout).</summary>
     public ImdbMetrics Evaluate(ImdbDataset data, int count)
     {
+        ArgumentNullException.ThrowIfNull(data);
         int B = Settings.Batch, T = Settings.MaxLength;
+        if (data.MaxLength != T || data.VocabularySize > Settings.VocabularySize)
+            throw new ArgumentException($"The data set was loaded with maxlen {data.MaxLength} and vocabulary {data.VocabularySize}; this model reads maxlen {T} over {Settings.VocabularySize} word ids.", nameof(data));
+        if (count < 0 || count > data.Count) throw new ArgumentOutOfRangeException(nameof(count), count, $"count must be 0..{data.Count} (the data set's rows).");
         var buffer = new float[B];
         var tally = new ImdbMetricsTally();
         for (int first = 0; first < count; first += B)
