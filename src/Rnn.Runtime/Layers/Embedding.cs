@@ -40,14 +40,21 @@ public sealed class Embedding
         return _weight.AsSpan(id * Dimension, Dimension);
     }
 
+    /// <summary>Every id a row of a table of <paramref name="vocabularySize"/> rows; the error names the first bad one.
+    /// Shared with the trainers, which check a whole batch before any of it is used.</summary>
+    internal static void CheckIds(ReadOnlySpan<int> ids, int vocabularySize)
+    {
+        for (int i = 0; i < ids.Length; i++)
+            if ((uint)ids[i] >= (uint)vocabularySize)
+                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"ids[{i}] = {ids[i]} is not a token id: must be 0..{vocabularySize - 1}.");
+    }
+
     /// <summary>ids is (n); output is (n, dim). Every id is checked before anything is written.</summary>
     public void Lookup(ReadOnlySpan<int> ids, Span<float> output)
     {
         if (output.Length != (long)ids.Length * Dimension)
             throw new ArgumentException($"Embedding output has {output.Length} floats, expected ids {ids.Length} x dim {Dimension}.", nameof(output));
-        for (int i = 0; i < ids.Length; i++)
-            if ((uint)ids[i] >= (uint)VocabularySize)
-                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"ids[{i}] = {ids[i]} is not a token id: must be 0..{VocabularySize - 1}.");
+        CheckIds(ids, VocabularySize);
         for (int i = 0; i < ids.Length; i++) _weight.AsSpan(ids[i] * Dimension, Dimension).CopyTo(output.Slice(i * Dimension, Dimension));
     }
 }

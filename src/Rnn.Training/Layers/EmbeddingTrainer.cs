@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 
+using Rnn.Runtime.Layers;
 using Rnn.Training.Parameters;
 
 namespace Rnn.Training.Layers;
@@ -48,8 +49,6 @@ public sealed class EmbeddingTrainer
     {
         if (rowsLength != (long)ids.Length * Dimension)
             throw new ArgumentException($"{rowsName} has {rowsLength} floats, expected ids {ids.Length} x dim {Dimension}.", rowsName);
-        for (int i = 0; i < ids.Length; i++)
-            if ((uint)ids[i] >= (uint)VocabularySize)
-                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"ids[{i}] = {ids[i]} is not a token id: must be 0..{VocabularySize - 1}.");
+        Embedding.CheckIds(ids, VocabularySize);
     }
 }

@@ -1,4 +1,5 @@
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Layers;
 using Rnn.Training.Clipping;
 using Rnn.Training.Optimizers;
 using Rnn.Training.Parallel;
@@ -245,7 +246,7 @@ public sealed class ShardedTrainer : IDisposable
         if (T <= 0 || T > MaxSteps) throw new ArgumentOutOfRangeException(nameof(T), T, $"Chunk length must be 1..{MaxSteps}.");
         if (ids.Length < T * Batch || targets.Length < T * Batch)
             throw new ArgumentException($"ids and targets need (T {T} x batch {Batch}) = {T * Batch} entries; got {ids.Length} and {targets.Length}.");
-        CheckIds(ids, T * Batch);
+        Embedding.CheckIds(ids.AsSpan(0, T * Batch), _model.Config.VocabularySize);
         int classes = _model.Config.OutputSize;
         for (int i = 0; i < T * Batch; i++)
             if ((uint)targets[i] >= (uint)classes && targets[i] != Losses.SoftmaxCrossEntropyLoss.DefaultIgnoreIndex)
@@ -262,17 +263,7 @@ public sealed class ShardedTrainer : IDisposable
         if (T <= 0 || T > MaxSteps) throw new ArgumentOutOfRangeException(nameof(T), T, $"Sequence length must be 1..{MaxSteps}.");
         if (ids.Length < T * Batch || labels.Length < Batch)
             throw new ArgumentException($"ids need (batch {Batch} x T {T}) = {T * Batch} entries and labels {Batch}; got {ids.Length} and {labels.Length}.");
-        CheckIds(ids, T * Batch);
-    }
-
-    /// <summary>Every id a valid row of the embedding, checked before any shard runs (a shard that failed halfway would
-    /// leave the others' gradients and carried state advanced).</summary>
-    private void CheckIds(int[] ids, int count)
-    {
-        int vocabulary = _model.Config.VocabularySize;
-        for (int i = 0; i < count; i++)
-            if ((uint)ids[i] >= (uint)vocabulary)
-                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"ids[{i}] = {ids[i]} is not a token id: must be 0..{vocabulary - 1}.");
+        Embedding.CheckIds(ids.AsSpan(0, T * Batch), _model.Config.VocabularySize);
     }
 
     /// <summary>Stops the workers and frees the replicas; later calls throw <see cref="ObjectDisposedException"/>.</summary>
