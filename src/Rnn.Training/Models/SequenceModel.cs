@@ -93,14 +93,7 @@ public sealed class SequenceModel
             if (!shape.AsSpan().SequenceEqual(p.Shape))
                 throw new RnnFormatException($"{source.SourceName}: tensor '{p.Name}' has shape {PyTorchStateDict.Show(shape)}, expected {PyTorchStateDict.Show(p.Shape)}.", source.SourceName, p.Name);
         }
-        // All read and checked before any parameter changes, so a bad tensor leaves the model as it was.
-        var values = new float[Parameters.Count][];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = new float[Parameters[i].Value.Length];
-            FiniteCheck.Read(source, Parameters[i].Name, values[i]);
-        }
-        for (int i = 0; i < values.Length; i++) values[i].CopyTo(Parameters[i].Value, 0);
+        ParameterLoading.ReadAll(source, Parameters);
     }
 
     public static SequenceModel FromTensors(SequenceModelConfig config, ITensorSource source)

@@ -198,14 +198,7 @@ public sealed class RecurrentStackTrainer : IDisposable
         ArgumentNullException.ThrowIfNull(source);
         ObjectDisposedException.ThrowIf(_disposed, this);
         PyTorchStateDict.Validate(source, Architecture);
-        // All read and checked before any parameter changes: a NaN in the last tensor leaves the trainer as it was.
-        var values = new float[_parameters.Length][];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = new float[_parameters[i].Value.Length];
-            FiniteCheck.Read(source, _parameters[i].Name, values[i]);
-        }
-        for (int i = 0; i < values.Length; i++) values[i].CopyTo(_parameters[i].Value, 0);
+        ParameterLoading.ReadAll(source, _parameters);
     }
 
     /// <summary>The parameters as a PyTorch state_dict (copies), e.g. to build an <see cref="RnnModel"/> or save.</summary>
