@@ -11,6 +11,9 @@ public static class ShardDefaults
 {
     public const int MinRowsPerShard = 8;
 
+    /// <summary>The shard count a run uses: <paramref name="shards"/> if given, else <see cref="For"/> this machine's cores.</summary>
+    public static int Resolve(int? shards, int batch) => shards ?? For(Math.Max(1, batch), Environment.ProcessorCount);
+
     /// <summary>The largest divisor of <paramref name="batch"/> that is at most min(cores, batch / 8), and at least 1.</summary>
     public static int For(int batch, int cores)
     {

@@ -42,7 +42,7 @@ public sealed record CharLmSettings
     public int? Shards { get; init; }
 
     /// <summary>The shard count the run uses: <see cref="Shards"/>, or the default for this machine and batch.</summary>
-    public int EffectiveShards => Shards ?? ShardDefaults.For(Math.Max(1, Batch), Environment.ProcessorCount);
+    public int EffectiveShards => ShardDefaults.Resolve(Shards, Batch);
     public ulong Seed { get; init; } = 1;
 
     /// <summary>Validate (and write a checkpoint) every this many steps, and at the end.</summary>

@@ -37,7 +37,7 @@ public sealed record ImdbSettings
     public int? Shards { get; init; }
 
     /// <summary>The shard count the run uses: <see cref="Shards"/>, or the default for this machine and batch.</summary>
-    public int EffectiveShards => Shards ?? ShardDefaults.For(Math.Max(1, Batch), Environment.ProcessorCount);
+    public int EffectiveShards => ShardDefaults.Resolve(Shards, Batch);
     public ulong Seed { get; init; } = 1;
 
     /// <summary>Use only the first N reviews of each split after a seeded shuffle (0: all); for quick runs and tests.</summary>
