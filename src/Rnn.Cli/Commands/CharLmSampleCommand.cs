@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using Rnn.Training.Data;
-using Rnn.Training.Workloads;
+using Rnn.Workloads.Data;
+using Rnn.Workloads;
 
 namespace Rnn.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Rnn.Cli.Progress;
 using Rnn.Training.Models;
-using Rnn.Training.Workloads;
+using Rnn.Workloads;
 
 namespace Rnn.Cli.Commands;
 

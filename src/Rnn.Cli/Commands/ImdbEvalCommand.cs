@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Rnn.Training.Data;
-using Rnn.Training.Workloads;
+using Rnn.Workloads.Data;
+using Rnn.Workloads;
 
 namespace Rnn.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Rnn.Training.Workloads;
+using Rnn.Workloads;
 
 namespace Rnn.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Rnn.Training.Workloads;
+using Rnn.Workloads;
 
 namespace Rnn.Cli.Progress;
 

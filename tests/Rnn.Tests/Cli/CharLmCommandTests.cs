@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Rnn.Training.Checkpoints;
 using Rnn.Tests.TestSupport;
-using Rnn.Tests.Training.Workloads;
+using Rnn.Tests.Workloads;
 
 namespace Rnn.Tests.Cli;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Rnn.Tests.TestSupport;
-using Rnn.Tests.Training.Data;
-using Rnn.Tests.Training.Workloads;
+using Rnn.Tests.Workloads.Data;
+using Rnn.Tests.Workloads;
 
 namespace Rnn.Tests.Cli;
 

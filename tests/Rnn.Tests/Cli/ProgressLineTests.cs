@@ -1,5 +1,5 @@
 using Rnn.Cli.Progress;
-using Rnn.Training.Workloads;
+using Rnn.Workloads;
 
 namespace Rnn.Tests.Cli;
 

@@ -8,7 +8,7 @@ using Rnn.Training.Models;
 using Rnn.Training.Optimizers;
 using Rnn.Training.Parameters;
 using Rnn.Training.Recurrent;
-using Rnn.Training.Workloads;
+using Rnn.Workloads;
 
 namespace Rnn.Tests.Training;
 
