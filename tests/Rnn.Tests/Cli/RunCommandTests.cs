@@ -6,7 +6,7 @@ namespace Rnn.Tests.Cli;
 
 public class RunCommandTests
 {
-    [GoldenTheory]
+    [Theory]
     [InlineData("lstm_l2_bi", "lstm")]
     [InlineData("gru_l1_uni", "gru")]
     [InlineData("rnn_relu_l2_uni", "rnn-relu")]
@@ -27,7 +27,7 @@ public class RunCommandTests
         }
     }
 
-    [GoldenFact]
+    [Fact]
     public void BadInputsExitWithTwoAndNameTheProblem()
     {
         GoldenCase g = GoldenCase.Load("lstm_l1_uni");

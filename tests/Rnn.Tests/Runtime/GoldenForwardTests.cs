@@ -4,7 +4,7 @@ using Rnn.Tests.TestSupport;
 
 namespace Rnn.Tests.Runtime;
 
-/// <summary>Every recurrent case PyTorch produced in ../shared/golden, forward pass, on every kernel path.</summary>
+/// <summary>Every recurrent case PyTorch produced in tests/golden, forward pass, on every kernel path.</summary>
 public class GoldenForwardTests
 {
     public static IEnumerable<object[]> Cases() => GoldenCase.CasesByPath();
@@ -12,7 +12,7 @@ public class GoldenForwardTests
     /// <summary>Streaming is unidirectional by definition; the bidirectional cases are the session test's.</summary>
     public static IEnumerable<object[]> UnidirectionalCases() => GoldenCase.UnidirectionalCasesByPath();
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(Cases))]
     public void SessionMatchesPyTorch(string caseName, KernelPath path)
     {
@@ -37,7 +37,7 @@ public class GoldenForwardTests
         if (lstm) Tolerance.AssertClose(g.Read("cn.npy").Data, cn, g.ForwardAtol, g.ForwardRtol, $"{caseName}/{path} cn");
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(UnidirectionalCases))]
     public void StreamMatchesPyTorchForUnidirectionalCases(string caseName, KernelPath path)
     {

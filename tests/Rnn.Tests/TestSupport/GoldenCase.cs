@@ -5,7 +5,7 @@ using Rnn.Runtime.Kernels;
 
 namespace Rnn.Tests.TestSupport;
 
-/// <summary>One recurrent case of ../shared/golden: its manifest, files and tolerances.</summary>
+/// <summary>One recurrent case of tests/golden: its manifest, files and tolerances.</summary>
 internal sealed class GoldenCase
 {
     public required string Name { get; init; }

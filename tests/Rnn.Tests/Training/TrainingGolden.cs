@@ -3,22 +3,18 @@ using System.Text.Json;
 namespace Rnn.Tests.Training;
 
 /// <summary>
-/// Finds the PyTorch reference data: <c>&lt;repo&gt;/../shared/golden</c> (repo = the folder with Rnn.slnx), or else
-/// the nearest ancestor of the test binaries that has <c>shared/golden</c>. Tests that need it skip when absent.
+/// The clip_grad_norm_ and Adam cases of the PyTorch reference data (<c>tests/golden</c>, found by
+/// <see cref="TestSupport.GoldenData"/>; a missing folder fails the tests that need it).
 /// </summary>
 internal static class TrainingGolden
 {
     /// <summary>The golden folder, as the shared locator finds it (one rule for every test).</summary>
-    public static string? Directory => TestSupport.GoldenData.Root;
+    public static string Directory => TestSupport.GoldenData.RequiredRoot;
 
-    public static string SkipReason => TestSupport.GoldenData.SkipReason;
-
-    /// <summary>File names (without folder) of the JSON cases in a golden sub-folder, sorted; empty if absent.</summary>
+    /// <summary>File names (without folder) of the JSON cases in a golden sub-folder, sorted.</summary>
     public static IEnumerable<object[]> JsonCases(string subfolder)
     {
-        if (Directory is null) yield break;
         string folder = Path.Combine(Directory, subfolder);
-        if (!System.IO.Directory.Exists(folder)) yield break;
         string[] files = System.IO.Directory.GetFiles(folder, "*.json");
         Array.Sort(files, StringComparer.Ordinal);
         foreach (string file in files) yield return [Path.GetFileName(file)];
@@ -26,7 +22,7 @@ internal static class TrainingGolden
 
     public static JsonDocument Load(string subfolder, string fileName)
     {
-        string path = Path.Combine(Directory ?? throw new InvalidOperationException(SkipReason), subfolder, fileName);
+        string path = Path.Combine(Directory, subfolder, fileName);
         return JsonDocument.Parse(File.ReadAllBytes(path));
     }
 

@@ -7,7 +7,7 @@ namespace Rnn.Tests.Runtime.IO;
 /// <summary>Every golden .npy file reads with the shape its case's manifest implies and rewrites identically.</summary>
 public sealed class GoldenNpyTests
 {
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(GoldenData.RnnCases), MemberType = typeof(GoldenData))]
     public void Every_npy_file_has_the_shape_the_manifest_implies(string caseName)
     {
@@ -29,7 +29,7 @@ public sealed class GoldenNpyTests
         }
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(GoldenData.RnnCases), MemberType = typeof(GoldenData))]
     public void Rewriting_every_npy_file_reproduces_it_byte_for_byte(string caseName)
     {

@@ -7,7 +7,7 @@ namespace Rnn.Tests.Runtime.IO;
 /// <summary>Every golden weights/grads file opens, matches its manifest, and rewrites to identical bytes.</summary>
 public sealed class GoldenSafeTensorsTests
 {
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(GoldenData.RnnCases), MemberType = typeof(GoldenData))]
     public void Weights_have_the_manifest_names_and_shapes_and_PyTorch_init_range(string caseName)
     {
@@ -28,7 +28,7 @@ public sealed class GoldenSafeTensorsTests
         }
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(GoldenData.RnnCases), MemberType = typeof(GoldenData))]
     public void Grads_have_the_same_names_and_shapes_as_the_parameters(string caseName)
     {
@@ -45,7 +45,7 @@ public sealed class GoldenSafeTensorsTests
         }
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(GoldenData.RnnCases), MemberType = typeof(GoldenData))]
     public void Rewriting_a_golden_file_reproduces_it_byte_for_byte(string caseName)
     {
@@ -66,7 +66,7 @@ public sealed class GoldenSafeTensorsTests
         }
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(GoldenData.RnnCases), MemberType = typeof(GoldenData))]
     public void Span_read_and_array_read_agree(string caseName)
     {

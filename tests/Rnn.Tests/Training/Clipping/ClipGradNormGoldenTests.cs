@@ -16,7 +16,7 @@ public class ClipGradNormGoldenTests
                 yield return [file[0], path];
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(Cases))]
     public void MatchesPyTorch(string caseFile, KernelPath path)
     {

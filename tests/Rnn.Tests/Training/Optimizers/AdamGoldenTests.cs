@@ -16,7 +16,7 @@ public class AdamGoldenTests
                 yield return [file[0], path];
     }
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(Cases))]
     public void MatchesPyTorchForThreeSteps(string caseFile, KernelPath path)
     {

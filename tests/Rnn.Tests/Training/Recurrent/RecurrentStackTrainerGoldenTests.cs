@@ -9,14 +9,14 @@ using Rnn.Training.Recurrent;
 namespace Rnn.Tests.Training.Recurrent;
 
 /// <summary>
-/// Every recurrent case PyTorch produced in ../shared/golden, on every kernel path: the forward outputs, and the
+/// Every recurrent case PyTorch produced in tests/golden, on every kernel path: the forward outputs, and the
 /// gradients of loss = Σ y·r_y + Σ hn·r_hn [+ Σ cn·r_cn] w.r.t. the input, the initial states and every parameter.
 /// </summary>
 public class RecurrentStackTrainerGoldenTests
 {
     public static IEnumerable<object[]> Cases() => GoldenCase.CasesByPath();
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(Cases))]
     public void ForwardAndGradientsMatchPyTorch(string caseName, KernelPath path)
     {

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace Rnn.Tests.Workloads.Data;
 
-/// <summary>The real IMDB data in &lt;repo&gt;/../shared/data/imdb (skipped when absent).</summary>
+/// <summary>The real IMDB data in &lt;repo&gt;/../shared/data/imdb or RNN_DATA_DIR (skipped, saying how to get it, when absent).</summary>
 public class ImdbRealDataTests(ITestOutputHelper output)
 {
     private static string ImdbFolder => Path.Combine(SharedDataLocator.DataFolder!, "imdb");
