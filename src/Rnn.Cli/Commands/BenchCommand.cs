@@ -21,7 +21,7 @@ internal static class BenchCommand
         var batch = Options.Int("--batch", "independent streams advanced together per step", 1);
         var steps = Options.Int("--steps", "timed steps", 2000);
         var weights = new Option<string?>("--weights") { Description = "a PyTorch state_dict (safetensors) instead of random weights" };
-        var path = new Option<string?>("--kernel") { Description = "force a kernel path: scalar | vector256 | vector512" };
+        var path = new Option<string?>("--kernel") { Description = "force a kernel path: scalar | vector128 | vector256 | vector512" };
         var precision = new Option<string>("--precision") { Description = "weights read per step: f32 (exact) | bf16 (half the bytes, ~1e-3 off)", DefaultValueFactory = _ => "f32" };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
         var command = new Command("bench", "Time streaming steps (batch of streams, one step at a time).")
@@ -122,6 +122,6 @@ internal static class BenchCommand
     private static KernelPath ParseKernel(string text)
     {
         try { return KernelPaths.Parse(text); }
-        catch (ArgumentException) { throw new UsageException($"--kernel '{text}' is not a kernel path: expected scalar, vector256 or vector512."); }
+        catch (ArgumentException) { throw new UsageException($"--kernel '{text}' is not a kernel path: expected scalar, vector128, vector256 or vector512."); }
     }
 }

@@ -1,21 +1,42 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Runtime.Kernels;
 
 /// <summary>
-/// The float operations of the kernels written once for every width (the optimizers' updates, the LSTM and GRU
-/// element-wise updates, the bfloat16 matrix-vector product), generic over these structs; the JIT and NativeAOT
-/// specialise each per width, every call inlined to the instruction it names. The arithmetic is IEEE exact (fused
-/// multiply-add rounds once, sqrt and divide are correctly rounded) and Sigmoid/Tanh are the same formula at both
-/// vector widths, so Vector512 and Vector256 give the same bits (the scalar Sigmoid/Tanh use MathF).
+/// The float operations of the kernels written once for every width (GEMM/GEMV micro-kernels, activations, the cells'
+/// updates and derivatives, the optimizers), generic over these structs; the JIT and NativeAOT specialise each per
+/// width, every call inlined to the instruction it names. A width is one struct: <see cref="Vector512Ops"/>,
+/// <see cref="Vector256Ops"/>, <see cref="Vector128Ops"/> (SSE on x64, AdvSimd on ARM64) and <see cref="ScalarOps"/>.
+/// The arithmetic is IEEE exact (sqrt and divide correctly rounded, <see cref="MultiplyAdd"/> fused wherever the
+/// hardware fuses) and Sigmoid/Tanh are the same formula at every vector width, so on one machine the vector paths
+/// give the same bits (the scalar Sigmoid/Tanh use MathF). <see cref="KernelDispatch"/> picks the struct.
 /// </summary>
 internal unsafe interface IFloatVectorOps<TVector>
     where TVector : struct
 {
     static abstract int Count { get; }
+
+    /// <summary>Panels of 16 columns a matrix-vector pass keeps in registers (16·GemvPanels / Count accumulators).</summary>
+    static abstract int GemvPanels { get; }
+
+    /// <summary>Rows of A per register-blocked GEMM micro-kernel (MR).</summary>
+    static abstract int GemmRows { get; }
+
+    /// <summary>Panels of B per register-blocked GEMM micro-kernel; GemmRows × 16·GemmPanels / Count accumulators.</summary>
+    static abstract int GemmPanels { get; }
+
     static abstract TVector Load(ref float source, nuint offset);
     static abstract void Store(TVector value, ref float destination, nuint offset);
+
+    /// <summary>Loads Count floats at <paramref name="source"/> (aligned to the width in the packed weights).</summary>
+    static abstract TVector Load(float* source);
+    static abstract void Store(TVector value, float* destination);
+
+    /// <summary>Loads Count floats from packed weights, aligned to the width (lets SSE fold the load into arithmetic).</summary>
+    static abstract TVector LoadAligned(float* source);
     static abstract TVector Broadcast(float value);
     static abstract TVector Add(TVector left, TVector right);
     static abstract TVector Subtract(TVector left, TVector right);
@@ -23,29 +44,65 @@ internal unsafe interface IFloatVectorOps<TVector>
     static abstract TVector Divide(TVector left, TVector right);
     static abstract TVector Negate(TVector value);
     static abstract TVector Sqrt(TVector value);
+    static abstract TVector Abs(TVector value);
 
-    /// <summary>a * b + c with one rounding.</summary>
+    /// <summary>|magnitude| with the sign of <paramref name="sign"/>.</summary>
+    static abstract TVector CopySign(TVector magnitude, TVector sign);
+
+    /// <summary>a * b + c, rounded once where the hardware fuses (x64 with FMA3, every ARM64), else rounded twice
+    /// (a software fused multiply-add costs tens of instructions). See <see cref="FusedMultiplyAdd"/>.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
     /// <summary>Larger of the two; NaN if either is NaN (like torch.maximum).</summary>
     static abstract TVector Max(TVector left, TVector right);
 
+    /// <summary>Min/max as the hardware does them (which operand a NaN yields is the platform's).</summary>
+    static abstract TVector MinNative(TVector left, TVector right);
+    static abstract TVector MaxNative(TVector left, TVector right);
+
+    /// <summary>Per lane: left &lt; right ? ifLess : otherwise.</summary>
+    static abstract TVector SelectWhereLess(TVector left, TVector right, TVector ifLess, TVector otherwise);
+
+    /// <summary>2^n for n a whole number in [-126, 127] (exact, by building the exponent bits).</summary>
+    static abstract TVector Pow2(TVector n);
+
+    static abstract TVector Zero { get; }
     static abstract TVector One { get; }
     static abstract TVector Sigmoid(TVector x);
     static abstract TVector Tanh(TVector x);
 
-    /// <summary>2·Count bfloat16 values from <paramref name="source"/> (64-byte aligned for the vector widths), widened
+    /// <summary>2·Count bfloat16 values from <paramref name="source"/> (aligned for the vector widths), widened
     /// to float32: the first Count into <paramref name="low"/>, the rest into <paramref name="high"/>.</summary>
     static abstract void WidenBf16(ushort* source, out TVector low, out TVector high);
+}
+
+/// <summary>Whether this process fuses a multiply-add in hardware. Read by the JIT and NativeAOT as a constant of the
+/// target (NativeAOT cannot light up the VEX-encoded FMA3 at run time), so the test folds away.</summary>
+internal static class FusedMultiplyAdd
+{
+    public static bool IsAccelerated
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Fma.IsSupported || AdvSimd.IsSupported;
+    }
 }
 
 internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>
 {
     public static int Count => Vector512<float>.Count;
+    public static int GemvPanels => 8;   // 8 independent FMA chains hide the FMA latency
+    public static int GemmRows => 8;     // 8 rows × 2 panels = 16 zmm accumulators of the 32
+    public static int GemmPanels => 2;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load(ref float source, nuint offset) => Vector512.LoadUnsafe(ref source, offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector512<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load(float* source) => Vector512.Load(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> value, float* destination) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadAligned(float* source) => Vector512.LoadAligned(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -61,15 +118,30 @@ internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Abs(Vector512<float> value) => Vector512.Abs(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> CopySign(Vector512<float> magnitude, Vector512<float> sign) => Vector512.CopySign(magnitude, sign);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
-        Vector512.FusedMultiplyAdd(a, b, c);
+        FusedMultiplyAdd.IsAccelerated ? Vector512.FusedMultiplyAdd(a, b, c) : a * b + c;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Max(Vector512<float> left, Vector512<float> right) => Vector512.Max(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MinNative(Vector512<float> left, Vector512<float> right) => Vector512.MinNative(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MaxNative(Vector512<float> left, Vector512<float> right) => Vector512.MaxNative(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SelectWhereLess(Vector512<float> left, Vector512<float> right, Vector512<float> ifLess, Vector512<float> otherwise) =>
+        Vector512.ConditionalSelect(Vector512.LessThan(left, right), ifLess, otherwise);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Pow2(Vector512<float> n) =>
+        ((Vector512.ConvertToInt32Native(n) + Vector512.Create(127)) << 23).AsSingle();
+    public static Vector512<float> Zero => Vector512<float>.Zero;
     public static Vector512<float> One => Vector512<float>.One;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x) => Activations.Sigmoid(x);
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Activations.Sigmoid<Vector512Ops, Vector512<float>>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Tanh(Vector512<float> x) => Activations.Tanh(x);
+    public static Vector512<float> Tanh(Vector512<float> x) => Activations.Tanh<Vector512Ops, Vector512<float>>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WidenBf16(ushort* source, out Vector512<float> low, out Vector512<float> high)
     {
@@ -83,10 +155,19 @@ internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>
 internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>
 {
     public static int Count => Vector256<float>.Count;
+    public static int GemvPanels => 4;   // 4 panels = 8 ymm chains
+    public static int GemmRows => 6;     // AVX2 has 16 registers: 6 rows × 1 panel = 12 accumulators
+    public static int GemmPanels => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(ref float source, nuint offset) => Vector256.LoadUnsafe(ref source, offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(float* source) => Vector256.Load(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> value, float* destination) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadAligned(float* source) => Vector256.LoadAligned(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -102,15 +183,30 @@ internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sqrt(Vector256<float> value) => Vector256.Sqrt(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Abs(Vector256<float> value) => Vector256.Abs(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> CopySign(Vector256<float> magnitude, Vector256<float> sign) => Vector256.CopySign(magnitude, sign);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
-        Vector256.FusedMultiplyAdd(a, b, c);
+        FusedMultiplyAdd.IsAccelerated ? Vector256.FusedMultiplyAdd(a, b, c) : a * b + c;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Max(Vector256<float> left, Vector256<float> right) => Vector256.Max(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MinNative(Vector256<float> left, Vector256<float> right) => Vector256.MinNative(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MaxNative(Vector256<float> left, Vector256<float> right) => Vector256.MaxNative(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SelectWhereLess(Vector256<float> left, Vector256<float> right, Vector256<float> ifLess, Vector256<float> otherwise) =>
+        Vector256.ConditionalSelect(Vector256.LessThan(left, right), ifLess, otherwise);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Pow2(Vector256<float> n) =>
+        ((Vector256.ConvertToInt32Native(n) + Vector256.Create(127)) << 23).AsSingle();
+    public static Vector256<float> Zero => Vector256<float>.Zero;
     public static Vector256<float> One => Vector256<float>.One;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x) => Activations.Sigmoid(x);
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Activations.Sigmoid<Vector256Ops, Vector256<float>>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x) => Activations.Tanh(x);
+    public static Vector256<float> Tanh(Vector256<float> x) => Activations.Tanh<Vector256Ops, Vector256<float>>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WidenBf16(ushort* source, out Vector256<float> low, out Vector256<float> high)
     {
@@ -121,14 +217,94 @@ internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>
     }
 }
 
+/// <summary>
+/// 4 lanes: AdvSimd on ARM64 (32 registers), SSE on x64 (16). The blocking follows the register file: on ARM64 a GEMV
+/// pass keeps 4 panels (16 accumulators) and the GEMM kernel 6 rows × 4 vectors (24 accumulators, 4 of B, the
+/// broadcast A); with 16 registers 2 panels (8 accumulators) and 2 rows × 4 (8 + 4 of B + A + the product SSE
+/// needs without FMA).
+/// </summary>
+internal readonly unsafe struct Vector128Ops : IFloatVectorOps<Vector128<float>>
+{
+    public static int Count => Vector128<float>.Count;
+    public static int GemvPanels => AdvSimd.Arm64.IsSupported ? 4 : 2;
+    public static int GemmRows => AdvSimd.Arm64.IsSupported ? 6 : 2;
+    public static int GemmPanels => 1;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, ref float destination, nuint offset) => value.StoreUnsafe(ref destination, offset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(float* source) => Vector128.Load(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<float> value, float* destination) => value.Store(destination);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadAligned(float* source) => Vector128.LoadAligned(source);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> left, Vector128<float> right) => left + right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Subtract(Vector128<float> left, Vector128<float> right) => left - right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Multiply(Vector128<float> left, Vector128<float> right) => left * right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Divide(Vector128<float> left, Vector128<float> right) => left / right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Negate(Vector128<float> value) => -value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sqrt(Vector128<float> value) => Vector128.Sqrt(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Abs(Vector128<float> value) => Vector128.Abs(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> CopySign(Vector128<float> magnitude, Vector128<float> sign) => Vector128.CopySign(magnitude, sign);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        FusedMultiplyAdd.IsAccelerated ? Vector128.FusedMultiplyAdd(a, b, c) : a * b + c;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Max(Vector128<float> left, Vector128<float> right) => Vector128.Max(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MinNative(Vector128<float> left, Vector128<float> right) => Vector128.MinNative(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MaxNative(Vector128<float> left, Vector128<float> right) => Vector128.MaxNative(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> SelectWhereLess(Vector128<float> left, Vector128<float> right, Vector128<float> ifLess, Vector128<float> otherwise) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(left, right), ifLess, otherwise);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Pow2(Vector128<float> n) =>
+        ((Vector128.ConvertToInt32Native(n) + Vector128.Create(127)) << 23).AsSingle();
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+    public static Vector128<float> One => Vector128<float>.One;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sigmoid(Vector128<float> x) => Activations.Sigmoid<Vector128Ops, Vector128<float>>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Tanh(Vector128<float> x) => Activations.Tanh<Vector128Ops, Vector128<float>>(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void WidenBf16(ushort* source, out Vector128<float> low, out Vector128<float> high)
+    {
+        // A bfloat16 is the top half of a float32.
+        Vector128<ushort> bits = Vector128.Load(source);
+        low = Vector128.ShiftLeft(Vector128.WidenLower(bits), 16).AsSingle();
+        high = Vector128.ShiftLeft(Vector128.WidenUpper(bits), 16).AsSingle();
+    }
+}
+
 /// <summary>One lane: the scalar path, and the tail of the vector paths.</summary>
 internal readonly unsafe struct ScalarOps : IFloatVectorOps<float>
 {
     public static int Count => 1;
+    public static int GemvPanels => 1;   // one panel row is already 16 independent chains
+    public static int GemmRows => 1;
+    public static int GemmPanels => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Load(ref float source, nuint offset) => Unsafe.Add(ref source, offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store(float value, ref float destination, nuint offset) => Unsafe.Add(ref destination, offset) = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load(float* source) => *source;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float value, float* destination) => *destination = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float LoadAligned(float* source) => *source;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Broadcast(float value) => value;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -144,9 +320,23 @@ internal readonly unsafe struct ScalarOps : IFloatVectorOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sqrt(float value) => MathF.Sqrt(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float MultiplyAdd(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
+    public static float Abs(float value) => MathF.Abs(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float CopySign(float magnitude, float sign) => MathF.CopySign(magnitude, sign);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MultiplyAdd(float a, float b, float c) =>
+        FusedMultiplyAdd.IsAccelerated ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(float left, float right) => MathF.Max(left, right);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MinNative(float left, float right) => left < right ? left : right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxNative(float left, float right) => left > right ? left : right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SelectWhereLess(float left, float right, float ifLess, float otherwise) => left < right ? ifLess : otherwise;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Pow2(float n) => BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
+    public static float Zero => 0f;
     public static float One => 1f;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sigmoid(float x) => Activations.Sigmoid(x);

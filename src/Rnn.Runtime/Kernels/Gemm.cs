@@ -6,12 +6,12 @@ namespace Rnn.Runtime.Kernels;
 /// C (m × PaddedN, row stride ldc) = [C +] bias + A (m × K, row stride lda) · B (packed).
 /// Used for the recurrent product of a step (m = batch) and the input projection of all steps at once
 /// (m = seq × batch). Columns N..PaddedN of C are written too (with zeros from the padded panels).
-/// Every path computes each element as one FMA chain over k ascending from zero, then adds the bias, then
-/// (with <c>accumulate</c>) adds that to C: the Scalar, Vector256 and Vector512 paths give identical bits, and
+/// Every path computes each element as one multiply-add chain over k ascending from zero, then adds the bias, then
+/// (with <c>accumulate</c>) adds that to C: all four paths give identical bits on one machine, and
 /// a row gives the same bits whatever m it is computed in.
-/// m = 1 streams 8 panels (Vector256: 4) at a time with no packing; m &gt; 1 packs A into a per-thread buffer
-/// and runs an 8-row × 2-panel (Vector256: 6-row × 1-panel) register-blocked kernel. Thread-safe; warm calls
-/// allocate nothing.
+/// m = 1 streams several panels at a time with no packing; m &gt; 1 packs A into a per-thread buffer and runs a
+/// register-blocked kernel (<see cref="GemmKernels{TOps, TVector}"/>; the width struct sets both blockings; the
+/// scalar path runs every row as m = 1). Thread-safe; warm calls allocate nothing.
 /// </summary>
 public static unsafe class Gemm
 {
@@ -54,25 +54,38 @@ public static unsafe class Gemm
         if (c.Overlaps(bias)) throw new ArgumentException("C overlaps the bias.", nameof(c));
         KernelPaths.EnsureSupported(path);
 
-        if (path == KernelPath.Scalar)
-        {
-            GemmScalar.Multiply(a, m, lda, b, bias, c, ldc, accumulate);
-            return;
-        }
         fixed (float* pa = a)
         fixed (float* pbias = bias)
         fixed (float* pc = c)
         {
-            MultiplyVector(path, pa, m, lda, b, bias.IsEmpty ? null : pbias, pc, ldc, accumulate, descending);
+            var args = new Args(pa, m, lda, b, bias.IsEmpty ? null : pbias, pc, ldc, accumulate, descending);
+            KernelDispatch.Run<Driver, Args>(path, ref args);
         }
     }
 
+    private readonly ref struct Args(float* a, int m, int lda, PackedMatrix b, float* bias, float* c, int ldc, bool accumulate, bool descending)
+    {
+        public readonly float* A = a, Bias = bias, C = c;
+        public readonly int M = m, Lda = lda, Ldc = ldc;
+        public readonly PackedMatrix B = b;
+        public readonly bool Accumulate = accumulate, Descending = descending;
+    }
+
+    private readonly struct Driver : IWidthKernel<Args>
+    {
+        public static void Run<TOps, TVector>(ref Args args)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct =>
+            Multiply<TOps, TVector>(args.A, args.M, args.Lda, args.B, args.Bias, args.C, args.Ldc, args.Accumulate, args.Descending);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyVector(KernelPath path, float* a, int m, int lda, PackedMatrix b, float* bias, float* c, int ldc, bool accumulate, bool descending)
+    private static void Multiply<TOps, TVector>(float* a, int m, int lda, PackedMatrix b, float* bias, float* c, int ldc, bool accumulate, bool descending)
+        where TOps : struct, IFloatVectorOps<TVector>
+        where TVector : struct
     {
         int k = b.K;
         int panels = b.PanelCount;
-        bool wide = path == KernelPath.Vector512;
 
         // The last panel may hold fewer than 16 real columns; its biases go through a zero-padded copy so the
         // kernels can always load 16.
@@ -83,36 +96,17 @@ public static unsafe class Gemm
             for (int j = 0; j < W; j++) tailBias[j] = fullPanels * W + j < b.N ? bias[fullPanels * W + j] : 0f;
         }
 
-        if (m == 1)
+        if (m == 1 || TOps.Count == 1)
         {
-            // Batch-1 step: bandwidth bound, so 8 panels per pass (Vector256: 4; with the Groups layout one wide row
-            // per k) and nothing to pack.
-            int pass = wide ? GemmVector512.GemvPanels : GemmVector256.GemvPanels;
-            int run = b.PanelsPerRun;
-            nint panelStride = b.PanelStride;
-            int runs = (panels + run - 1) / run;
-            for (int ri = 0; ri < runs; ri++)
-            {
-                int g0 = (descending ? runs - 1 - ri : ri) * run;
-                int groupEnd = Math.Min(panels, g0 + run);
-                nint rowStride = b.RowStride(g0);
-                // A partial last panel goes alone, with the zero-padded copy of its biases.
-                bool hasTail = bias != null && fullPanels < groupEnd;
-                int fullEnd = hasTail ? groupEnd - 1 : groupEnd;
-                if (hasTail && descending) Gemv(wide, 1, a, b.Panel(fullEnd), panelStride, rowStride, k, c + fullEnd * W, tailBias, accumulate);
-                for (int i = g0; i < fullEnd; i += pass)
-                {
-                    int g = Math.Min(pass, fullEnd - i);
-                    int p = descending ? fullEnd - (i - g0) - g : i;
-                    Gemv(wide, g, a, b.Panel(p), panelStride, rowStride, k, c + p * W, bias == null ? null : bias + p * W, accumulate);
-                }
-                if (hasTail && !descending) Gemv(wide, 1, a, b.Panel(fullEnd), panelStride, rowStride, k, c + fullEnd * W, tailBias, accumulate);
-            }
+            // Batch-1 step: bandwidth bound, so GemvPanels panels per pass (with the Groups layout one wide row per
+            // k) and nothing to pack. The scalar path takes every row this way: a panel row is 16 chains already.
+            for (int i = 0; i < m; i++)
+                Gemv<TOps, TVector>(a + (long)i * lda, b, bias, tailBias, fullPanels, c + (long)i * ldc, accumulate, descending);
             return;
         }
 
-        int mr = wide ? GemmVector512.Rows : GemmVector256.Rows;
-        int np = wide ? GemmVector512.Panels : GemmVector256.Panels;
+        int mr = TOps.GemmRows;
+        int np = TOps.GemmPanels;
         int mc = Math.Max(mr, Math.Min(PackedMatrix.RoundUp(m, mr), MaxPackedAFloats / k / mr * mr));
         float* packedA = KernelScratch.PackedA((long)mc * k + KernelPacking.RowsSpill);
         for (int i0 = 0; i0 < m; i0 += mc)
@@ -132,17 +126,39 @@ public static unsafe class Gemm
                     int rows = Math.Min(mr, rowsInBlock - r0);
                     float* ap = packedA + (long)r0 * k;
                     float* cp = c + (long)(i0 + r0) * ldc + p * W;
-                    if (wide) GemmVector512.Kernel(rows, panelsHere, ap, b.Panel(p), b.PanelStride, rowStride, k, cp, ldc, bias0, bias1, false, accumulate);
-                    else GemmVector256.Kernel(rows, ap, b.Panel(p), rowStride, k, cp, ldc, bias0, false, accumulate);
+                    GemmKernels<TOps, TVector>.Kernel(rows, panelsHere, ap, b.Panel(p), b.PanelStride, rowStride, k, cp, ldc, bias0, bias1, false, accumulate);
                 }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemv(bool wide, int panels, float* x, float* b, nint panelStride, nint rowStride, int k, float* c, float* bias, bool accumulate)
+    /// <summary>One row: c (PaddedN) = [c +] bias + x · B, in passes of GemvPanels panels within each run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Gemv<TOps, TVector>(float* x, PackedMatrix b, float* bias, float* tailBias, int fullPanels, float* c, bool accumulate, bool descending)
+        where TOps : struct, IFloatVectorOps<TVector>
+        where TVector : struct
     {
-        if (wide) GemmVector512.Gemv(panels, x, b, panelStride, rowStride, k, c, bias, accumulate);
-        else GemmVector256.Gemv(panels, x, b, panelStride, rowStride, k, c, bias, accumulate);
+        int k = b.K, panels = b.PanelCount;
+        int pass = TOps.GemvPanels;
+        int run = b.PanelsPerRun;
+        nint panelStride = b.PanelStride;
+        int runs = (panels + run - 1) / run;
+        for (int ri = 0; ri < runs; ri++)
+        {
+            int g0 = (descending ? runs - 1 - ri : ri) * run;
+            int groupEnd = Math.Min(panels, g0 + run);
+            nint rowStride = b.RowStride(g0);
+            // A partial last panel goes alone, with the zero-padded copy of its biases.
+            bool hasTail = bias != null && fullPanels < groupEnd;
+            int fullEnd = hasTail ? groupEnd - 1 : groupEnd;
+            if (hasTail && descending) GemmKernels<TOps, TVector>.Gemv(1, x, b.Panel(fullEnd), panelStride, rowStride, k, c + fullEnd * W, tailBias, accumulate);
+            for (int i = g0; i < fullEnd; i += pass)
+            {
+                int g = Math.Min(pass, fullEnd - i);
+                int p = descending ? fullEnd - (i - g0) - g : i;
+                GemmKernels<TOps, TVector>.Gemv(g, x, b.Panel(p), panelStride, rowStride, k, c + p * W, bias == null ? null : bias + p * W, accumulate);
+            }
+            if (hasTail && !descending) GemmKernels<TOps, TVector>.Gemv(1, x, b.Panel(fullEnd), panelStride, rowStride, k, c + fullEnd * W, tailBias, accumulate);
+        }
     }
 }

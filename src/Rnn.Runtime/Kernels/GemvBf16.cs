@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace Rnn.Runtime.Kernels;
 
 /// <summary>
-/// y (PaddedN) = bias + x (K) · B for a bfloat16 B: weights widened to float32 in registers, float32 FMA chains.
+/// y (PaddedN) = bias + x (K) · B for a bfloat16 B: weights widened to float32 in registers, float32 multiply-add chains.
 /// Each output sums its even k and its odd k in two chains (to hide FMA latency) and adds them at the end; every
 /// path does exactly that, so the paths agree bit for bit.
 /// </summary>
@@ -26,34 +26,41 @@ public static unsafe class GemvBf16
         fixed (float* xp = x)
         fixed (float* yp = y)
         {
+            var args = new Args(xp, b, yp);
+            KernelDispatch.Run<Groups, Args>(path, ref args);
+            if (!bias.IsEmpty)
+            {
+                for (int j = 0; j < b.N; j++) yp[j] += bias[j];
+            }
+        }
+    }
+
+    private readonly ref struct Args(float* x, PackedMatrixBf16 b, float* y)
+    {
+        public readonly float* X = x, Y = y;
+        public readonly PackedMatrixBf16 B = b;
+    }
+
+    /// <summary>Every group of 64 columns in calls of 4·Count columns: one with Vector512, sixteen with scalars.</summary>
+    private readonly struct Groups : IWidthKernel<Args>
+    {
+        public static void Run<TOps, TVector>(ref Args args)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct
+        {
+            PackedMatrixBf16 b = args.B;
             for (int g = 0; g < b.GroupCount; g++)
             {
                 ushort* group = b.Data + (long)g * b.K * G;
-                float* out64 = yp + g * G;
-                switch (path)
-                {
-                    case KernelPath.Vector512:
-                        Columns<Vector512Ops, Vector512<float>>(xp, group, b.K, out64);
-                        break;
-                    case KernelPath.Vector256:
-                        Columns<Vector256Ops, Vector256<float>>(xp, group, b.K, out64);
-                        Columns<Vector256Ops, Vector256<float>>(xp, group + G / 2, b.K, out64 + G / 2);
-                        break;
-                    default:
-                        for (int j = 0; j < G; j += 4) Columns<ScalarOps, float>(xp, group + j, b.K, out64 + j);
-                        break;
-                }
-                int valid = Math.Min(G, b.N - g * G);
-                if (!bias.IsEmpty)
-                    for (int j = 0; j < valid; j++) out64[j] += bias[g * G + j];
+                for (int j = 0; j < G; j += 4 * TOps.Count) Columns<TOps, TVector>(args.X, group + j, b.K, args.Y + g * G + j);
             }
         }
     }
 
     /// <summary>
     /// 4·Count columns of a group (from <paramref name="w"/>, rows G values apart) into y: per column an even-k and an
-    /// odd-k FMA chain, added at the end. One call covers a Vector512 group (64 columns); Vector256 takes two, which
-    /// keeps it at 16 accumulators; the scalar path sixteen.
+    /// odd-k multiply-add chain, added at the end. One call covers a Vector512 group (64 columns); Vector256 takes two,
+    /// Vector128 four, which keeps each at 8 accumulators; the scalar path sixteen.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns<TOps, TVector>(float* x, ushort* w, int k, float* y)

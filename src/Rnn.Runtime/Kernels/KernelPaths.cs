@@ -4,18 +4,19 @@ namespace Rnn.Runtime.Kernels;
 
 /// <summary>
 /// Picks the kernel path once at start-up from what the hardware accelerates. The environment variable
-/// <c>RNN_KERNEL_PATH</c> (<c>scalar</c>, <c>vector256</c>, <c>vector512</c>) lowers the choice, so a
+/// <c>RNN_KERNEL_PATH</c> (<c>scalar</c>, <c>vector128</c>, <c>vector256</c>, <c>vector512</c>) lowers the choice, so a
 /// user or a test can run the lower paths on a machine that has the higher ones.
 /// </summary>
 public static class KernelPaths
 {
-    /// <summary>Lowers <see cref="Default"/>: scalar, vector256 or vector512.</summary>
+    /// <summary>Lowers <see cref="Default"/>: scalar, vector128, vector256 or vector512.</summary>
     public const string EnvironmentVariable = "RNN_KERNEL_PATH";
 
     /// <summary>The widest path the hardware accelerates, whatever the environment says.</summary>
     public static KernelPath Widest { get; } =
         Vector512.IsHardwareAccelerated ? KernelPath.Vector512
         : Vector256.IsHardwareAccelerated ? KernelPath.Vector256
+        : Vector128.IsHardwareAccelerated ? KernelPath.Vector128
         : KernelPath.Scalar;
 
     /// <summary>The widest path this process supports, lowered by <c>RNN_KERNEL_PATH</c> if set. A value that is not a
@@ -43,14 +44,15 @@ public static class KernelPaths
                 $"Kernel path {path} is not accelerated on this machine (widest available: {Widest}).");
     }
 
-    /// <summary>scalar, vector256 (avx2, 256) or vector512 (avx512, 512), any case.</summary>
+    /// <summary>scalar, vector128 (sse, neon, 128), vector256 (avx2, 256) or vector512 (avx512, 512), any case.</summary>
     public static KernelPath Parse(string text) => text.Trim().ToLowerInvariant() switch
     {
         "scalar" => KernelPath.Scalar,
+        "vector128" or "sse" or "neon" or "advsimd" or "128" => KernelPath.Vector128,
         "vector256" or "avx2" or "256" => KernelPath.Vector256,
         "vector512" or "avx512" or "512" => KernelPath.Vector512,
         _ => throw new ArgumentException(
-            $"Unknown kernel path '{text}': expected scalar, vector256 or vector512.", nameof(text)),
+            $"Unknown kernel path '{text}': expected scalar, vector128, vector256 or vector512.", nameof(text)),
     };
 
     private static KernelPath ChooseDefault()
@@ -61,7 +63,7 @@ public static class KernelPaths
         try { wanted = Parse(forced); }
         catch (ArgumentException)
         {
-            throw new InvalidOperationException($"{EnvironmentVariable}='{forced}' is not a kernel path: expected scalar, vector256 or vector512, or leave it unset.");
+            throw new InvalidOperationException($"{EnvironmentVariable}='{forced}' is not a kernel path: expected scalar, vector128, vector256 or vector512, or leave it unset.");
         }
         return wanted < Widest ? wanted : Widest;
     }

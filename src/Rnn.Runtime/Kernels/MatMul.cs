@@ -7,7 +7,7 @@ namespace Rnn.Runtime.Kernels;
 /// C (m × n, row stride ldc) [+]= op(A) · op(B), where op(A) is m × k (A stored m × k, or k × m when
 /// <c>transA</c>) and op(B) is k × n (B stored k × n, or n × k when <c>transB</c>).
 /// Shapes in an LSTM: forward input projection X·Wᵀ (transB), backward dX = dG·W, weight gradient
-/// dW += dGᵀ·X (transA). Each element is one FMA chain over k ascending, started from C when
+/// dW += dGᵀ·X (transA). Each element is one multiply-add chain over k ascending, started from C when
 /// <c>accumulate</c> and from zero otherwise, so every path gives the same bits.
 /// Thread-safe: packing buffers are per thread, reused, so warm calls allocate nothing.
 /// </summary>
@@ -57,8 +57,13 @@ public static unsafe class MatMul
                 }
                 return;
             }
-            if (path == KernelPath.Scalar) MatMulScalar.Multiply(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
-            else MultiplyBlocked(path == KernelPath.Vector512, transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            if (path == KernelPath.Scalar)
+            {
+                MatMulScalar.Multiply(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+                return;
+            }
+            var args = new Args(transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate);
+            KernelDispatch.Run<Blocked, Args>(path, ref args);
         }
     }
 
@@ -71,18 +76,37 @@ public static unsafe class MatMul
             throw new ArgumentException($"{what} with leading dimension {ld} needs {needed} elements, got {span.Length}.", spanName);
     }
 
+    private readonly unsafe struct Args(bool transA, bool transB, int m, int n, int k, float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+    {
+        public readonly bool TransA = transA, TransB = transB, Accumulate = accumulate;
+        public readonly int M = m, N = n, K = k;
+        public readonly float* A = a, B = b, C = c;
+        public readonly nint Lda = lda, Ldb = ldb, Ldc = ldc;
+    }
+
+    private readonly struct Blocked : IWidthKernel<Args>
+    {
+        public static void Run<TOps, TVector>(ref Args x)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct =>
+            MultiplyBlocked<TOps, TVector>(x.TransA, x.TransB, x.M, x.N, x.K, x.A, x.Lda, x.B, x.Ldb, x.C, x.Ldc, x.Accumulate);
+    }
+
     /// <summary>
     /// GotoBLAS-style blocking: for each block of columns and depth, op(B) is packed into 16-column panels; for
     /// each block of rows, op(A) into k-major slivers; then the micro-kernel runs with a panel pair held in L1
     /// while slivers of A stream from L2. Later depth blocks continue the chains from C.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MultiplyBlocked(
-        bool wide, bool transA, bool transB, int m, int n, int k,
+    private static void MultiplyBlocked<TOps, TVector>(
+        bool transA, bool transB, int m, int n, int k,
         float* a, nint lda, float* b, nint ldb, float* c, nint ldc, bool accumulate)
+        where TOps : struct, IFloatVectorOps<TVector>
+        where TVector : struct
     {
-        int mr = wide ? GemmVector512.Rows : GemmVector256.Rows;
-        int np = wide ? GemmVector512.Panels : GemmVector256.Panels;
+        if (TOps.Count == 1) return; // the scalar path is MatMulScalar
+        int mr = TOps.GemmRows;
+        int np = TOps.GemmPanels;
         int blockM = mr * BlockMSlivers;
         int kcMax = Math.Min(k, BlockK);
         int ncMax = Math.Min(PackedMatrix.RoundUp(n, W), BlockN);
@@ -90,7 +114,7 @@ public static unsafe class MatMul
         float* packedB = KernelScratch.PackedB((long)kcMax * ncMax);
         float* packedA = KernelScratch.PackedA((long)mcMax * kcMax + KernelPacking.RowsSpill);
         const int TileStride = 2 * W;
-        float* tile = stackalloc float[GemmVector512.Rows * TileStride];
+        float* tile = stackalloc float[8 * TileStride]; // the largest kernel: 8 rows × 2 panels
 
         for (int jc = 0; jc < n; jc += BlockN)
         {
@@ -120,13 +144,13 @@ public static unsafe class MatMul
                             float* cp = c + (ic + r0) * ldc + jc + p * W;
                             if (cols == panelsHere * W)
                             {
-                                RunKernel(wide, rows, panelsHere, ap, bp, panelStride, kc, cp, ldc, loadC);
+                                GemmKernels<TOps, TVector>.Kernel(rows, panelsHere, ap, bp, panelStride, W, kc, cp, ldc, null, null, loadC, addC: false);
                             }
                             else
                             {
                                 // Right edge: the panels hold zero columns past n, which C has no room for.
                                 if (loadC) CopyBlock(cp, ldc, tile, TileStride, rows, cols);
-                                RunKernel(wide, rows, panelsHere, ap, bp, panelStride, kc, tile, TileStride, loadC);
+                                GemmKernels<TOps, TVector>.Kernel(rows, panelsHere, ap, bp, panelStride, W, kc, tile, TileStride, null, null, loadC, addC: false);
                                 CopyBlock(tile, TileStride, cp, ldc, rows, cols);
                             }
                         }
@@ -134,13 +158,6 @@ public static unsafe class MatMul
                 }
             }
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunKernel(bool wide, int rows, int panels, float* a, float* b, nint panelStride, int k, float* c, nint ldc, bool loadC)
-    {
-        if (wide) GemmVector512.Kernel(rows, panels, a, b, panelStride, W, k, c, ldc, null, null, loadC, addC: false);
-        else GemmVector256.Kernel(rows, a, b, W, k, c, ldc, null, loadC, addC: false);
     }
 
     private static void CopyBlock(float* src, nint srcStride, float* dst, nint dstStride, int rows, int cols)

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Rnn.Runtime.Kernels;
 
 /// <summary>
-/// Scalar path of <see cref="MatMul"/>: row of C by row, k ascending, so each C[i, j] is the same FMA chain
+/// Scalar path of <see cref="MatMul"/>: row of C by row, k ascending, so each C[i, j] is the same multiply-add chain
 /// (from C or zero, k ascending) the blocked vector paths compute.
 /// </summary>
 internal static unsafe class MatMulScalar
@@ -23,12 +23,12 @@ internal static unsafe class MatMulScalar
                 if (transB)
                 {
                     float* bcol = b + kk;
-                    for (int j = 0; j < n; j++) crow[j] = MathF.FusedMultiplyAdd(av, bcol[j * ldb], crow[j]);
+                    for (int j = 0; j < n; j++) crow[j] = ScalarOps.MultiplyAdd(av, bcol[j * ldb], crow[j]);
                 }
                 else
                 {
                     float* brow = b + kk * ldb;
-                    for (int j = 0; j < n; j++) crow[j] = MathF.FusedMultiplyAdd(av, brow[j], crow[j]);
+                    for (int j = 0; j < n; j++) crow[j] = ScalarOps.MultiplyAdd(av, brow[j], crow[j]);
                 }
             }
         }

@@ -104,13 +104,8 @@ public class Adam : Optimizer
             ? ref m // never read or written when amsgrad is off
             : ref MemoryMarshal.GetArrayDataReference(_maxExpAvgSq[index]);
 
-        int i = KernelPath switch
-        {
-            KernelPath.Vector512 => Update<Vector512Ops, Vector512<float>>(0, length, ref p, ref g, ref m, ref v, ref vMax, in _constants),
-            KernelPath.Vector256 => Update<Vector256Ops, Vector256<float>>(0, length, ref p, ref g, ref m, ref v, ref vMax, in _constants),
-            _ => 0,
-        };
-        Update<ScalarOps, float>(i, length, ref p, ref g, ref m, ref v, ref vMax, in _constants);
+        var args = new Args(ref p, ref g, ref m, ref v, ref vMax, length, in _constants);
+        KernelDispatch.RunRange<Kernel, Args>(KernelPath, ref args);
     }
 
     /// <summary>Updates elements [start, start + k*Count) with k as large as fits in length; returns the end.</summary>
@@ -152,6 +147,36 @@ public class Adam : Optimizer
             TOps.Store(param, ref p, at);
         }
         return i;
+    }
+
+    private readonly ref struct Args
+    {
+        public readonly ref float PV;
+        public readonly ref float GV;
+        public readonly ref float MV;
+        public readonly ref float VV;
+        public readonly ref float VmaxV;
+        public readonly int Length;
+        public readonly AdamStepConstants Constants;
+
+        public Args(ref float p, ref float g, ref float m, ref float v, ref float vMax, int length, in AdamStepConstants constants)
+        {
+            PV = ref p;
+            GV = ref g;
+            MV = ref m;
+            VV = ref v;
+            VmaxV = ref vMax;
+            Length = length;
+            Constants = constants;
+        }
+    }
+
+    private readonly struct Kernel : IRangeKernel<Args>
+    {
+        public static int Run<TOps, TVector>(ref Args args, int from)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct =>
+            Update<TOps, TVector>(from, args.Length, ref args.PV, ref args.GV, ref args.MV, ref args.VV, ref args.VmaxV, in args.Constants);
     }
 
     private struct AdamStepConstants

@@ -91,13 +91,8 @@ public sealed class RmsProp : Optimizer
         ref float gradAvg = ref _gradAvg is null ? ref squareAvg : ref MemoryMarshal.GetArrayDataReference(_gradAvg[index]);
         ref float buffer = ref _momentumBuffer is null ? ref squareAvg : ref MemoryMarshal.GetArrayDataReference(_momentumBuffer[index]);
 
-        int i = KernelPath switch
-        {
-            KernelPath.Vector512 => Update<Vector512Ops, Vector512<float>>(0, length, ref p, ref g, ref squareAvg, ref gradAvg, ref buffer, in c),
-            KernelPath.Vector256 => Update<Vector256Ops, Vector256<float>>(0, length, ref p, ref g, ref squareAvg, ref gradAvg, ref buffer, in c),
-            _ => 0,
-        };
-        Update<ScalarOps, float>(i, length, ref p, ref g, ref squareAvg, ref gradAvg, ref buffer, in c);
+        var args = new Args(ref p, ref g, ref squareAvg, ref gradAvg, ref buffer, length, in c);
+        KernelDispatch.RunRange<Kernel, Args>(KernelPath, ref args);
     }
 
     private static int Update<TOps, TVector>(
@@ -154,6 +149,36 @@ public sealed class RmsProp : Optimizer
             TOps.Store(param, ref p, at);
         }
         return i;
+    }
+
+    private readonly ref struct Args
+    {
+        public readonly ref float PV;
+        public readonly ref float GV;
+        public readonly ref float SquareavgV;
+        public readonly ref float GradavgV;
+        public readonly ref float BufferV;
+        public readonly int Length;
+        public readonly RmsPropStepConstants Constants;
+
+        public Args(ref float p, ref float g, ref float squareAvg, ref float gradAvg, ref float buffer, int length, in RmsPropStepConstants constants)
+        {
+            PV = ref p;
+            GV = ref g;
+            SquareavgV = ref squareAvg;
+            GradavgV = ref gradAvg;
+            BufferV = ref buffer;
+            Length = length;
+            Constants = constants;
+        }
+    }
+
+    private readonly struct Kernel : IRangeKernel<Args>
+    {
+        public static int Run<TOps, TVector>(ref Args args, int from)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct =>
+            Update<TOps, TVector>(from, args.Length, ref args.PV, ref args.GV, ref args.SquareavgV, ref args.GradavgV, ref args.BufferV, in args.Constants);
     }
 
     private struct RmsPropStepConstants

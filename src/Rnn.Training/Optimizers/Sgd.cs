@@ -76,13 +76,8 @@ public sealed class Sgd : Optimizer
             ? ref p // never touched without momentum
             : ref MemoryMarshal.GetArrayDataReference(_momentumBuffer[index]);
 
-        int i = KernelPath switch
-        {
-            KernelPath.Vector512 => Update<Vector512Ops, Vector512<float>>(0, length, ref p, ref g, ref buffer, in c),
-            KernelPath.Vector256 => Update<Vector256Ops, Vector256<float>>(0, length, ref p, ref g, ref buffer, in c),
-            _ => 0,
-        };
-        Update<ScalarOps, float>(i, length, ref p, ref g, ref buffer, in c);
+        var args = new Args(ref p, ref g, ref buffer, length, in c);
+        KernelDispatch.RunRange<Kernel, Args>(KernelPath, ref args);
     }
 
     private static int Update<TOps, TVector>(int start, int length, ref float p, ref float g, ref float buffer, in SgdStepConstants c)
@@ -113,6 +108,32 @@ public sealed class Sgd : Optimizer
             TOps.Store(TOps.MultiplyAdd(grad, negativeLearningRate, param), ref p, at); // param.add_(grad, alpha=-lr)
         }
         return i;
+    }
+
+    private readonly ref struct Args
+    {
+        public readonly ref float PV;
+        public readonly ref float GV;
+        public readonly ref float BufferV;
+        public readonly int Length;
+        public readonly SgdStepConstants Constants;
+
+        public Args(ref float p, ref float g, ref float buffer, int length, in SgdStepConstants constants)
+        {
+            PV = ref p;
+            GV = ref g;
+            BufferV = ref buffer;
+            Length = length;
+            Constants = constants;
+        }
+    }
+
+    private readonly struct Kernel : IRangeKernel<Args>
+    {
+        public static int Run<TOps, TVector>(ref Args args, int from)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct =>
+            Update<TOps, TVector>(from, args.Length, ref args.PV, ref args.GV, ref args.BufferV, in args.Constants);
     }
 
     private struct SgdStepConstants

@@ -1,9 +1,8 @@
 using Rnn.Training.Parameters;
-using System.Numerics;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
-using static Rnn.Training.Recurrent.VectorAccess;
+using System.Runtime.InteropServices;
 
 namespace Rnn.Training.Recurrent;
 
@@ -27,7 +26,7 @@ internal static class ElmanLayerPass
     }
 
     /// <summary>dp = (dy + dh)·act'(p), with tanh' = 1 - h'² and relu' = [h' > 0]; dh ← 0 (only W_hh links the steps).</summary>
-    public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
+    public static void BackwardStep(KernelPath path, int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> hNew, Span<float> dh, Span<float> dG, bool relu)
     {
         for (int b = 0; b < batch; b++)
@@ -38,30 +37,44 @@ internal static class ElmanLayerPass
                 dp.Clear();
                 continue;
             }
-            BackwardRow(hidden, dy.Slice(b * ldy, hidden), hNew.Slice(b * hidden, hidden), dh.Slice(b * hidden, hidden), dp, relu);
+            var row = new BackwardRow(dy.Slice(b * ldy, hidden), hNew.Slice(b * hidden, hidden), dh.Slice(b * hidden, hidden), dp, relu);
+            KernelDispatch.RunRange<BackwardRow, BackwardRow>(path, ref row);
         }
     }
 
-    // The vector loop and the scalar tail evaluate the same expressions in the same order.
-    private static void BackwardRow(int H, ReadOnlySpan<float> dy, ReadOnlySpan<float> h, Span<float> dh, Span<float> dp, bool relu)
+    /// <summary>One row's derivative: every width (and the scalar tail) evaluates the same expressions in the same
+    /// order, with no fused multiply-add, so the result does not depend on the path or where the tail starts.</summary>
+    private readonly ref struct BackwardRow : IRangeKernel<BackwardRow>
     {
-        int u = 0;
-        if (Vector.IsHardwareAccelerated)
+        private readonly ref float _dy, _h, _dh, _dp;
+        private readonly int _hidden;
+        private readonly bool _relu;
+
+        public BackwardRow(ReadOnlySpan<float> dy, ReadOnlySpan<float> h, Span<float> dh, Span<float> dp, bool relu)
         {
-            for (; u <= H - Vector<float>.Count; u += Vector<float>.Count)
-            {
-                Vector<float> dhu = Load(dy, u) + Load(dh, u), hv = Load(h, u);
-                Store(dp, u, relu
-                    ? Vector.ConditionalSelect(Vector.GreaterThan(hv, Vector<float>.Zero), dhu, Vector<float>.Zero)
-                    : dhu * (Vector<float>.One - hv * hv));
-                Store(dh, u, Vector<float>.Zero);
-            }
+            _dy = ref MemoryMarshal.GetReference(dy);
+            _h = ref MemoryMarshal.GetReference(h);
+            _dh = ref MemoryMarshal.GetReference(dh);
+            _dp = ref MemoryMarshal.GetReference(dp);
+            _hidden = dp.Length;
+            _relu = relu;
         }
-        for (; u < H; u++)
+
+        public static int Run<TOps, TVector>(ref BackwardRow r, int from)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct
         {
-            float dhu = dy[u] + dh[u];
-            dp[u] = relu ? (h[u] > 0f ? dhu : 0f) : dhu * (1f - h[u] * h[u]);
-            dh[u] = 0f;
+            int u = from, v = TOps.Count;
+            for (; u <= r._hidden - v; u += v)
+            {
+                nuint at = (nuint)u;
+                TVector dhu = TOps.Add(TOps.Load(ref r._dy, at), TOps.Load(ref r._dh, at)), hv = TOps.Load(ref r._h, at);
+                TOps.Store(r._relu
+                    ? TOps.SelectWhereLess(TOps.Zero, hv, dhu, TOps.Zero)
+                    : TOps.Multiply(dhu, TOps.Subtract(TOps.One, TOps.Multiply(hv, hv))), ref r._dp, at);
+                TOps.Store(TOps.Zero, ref r._dh, at);
+            }
+            return u;
         }
     }
 }
@@ -76,10 +89,10 @@ internal readonly struct ElmanTanhLayerPass : ICellPass
         Span<float> gx, Span<float> gh, Span<float> h, Span<float> c, Span<float> saved, ReadOnlySpan<bool> inactive) =>
         ElmanLayerPass.ForwardStep(path, w, batch, productInput, gx, h, inactive, relu: false);
 
-    public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
+    public static void BackwardStep(KernelPath path, int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
         Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch) =>
-        ElmanLayerPass.BackwardStep(batch, hidden, inactive, dy, ldy, hNew, dh, dGx, relu: false);
+        ElmanLayerPass.BackwardStep(path, batch, hidden, inactive, dy, ldy, hNew, dh, dGx, relu: false);
 }
 
 /// <summary>Elman RNN with relu, as an <see cref="ICellPass"/>.</summary>
@@ -92,8 +105,8 @@ internal readonly struct ElmanReluLayerPass : ICellPass
         Span<float> gx, Span<float> gh, Span<float> h, Span<float> c, Span<float> saved, ReadOnlySpan<bool> inactive) =>
         ElmanLayerPass.ForwardStep(path, w, batch, productInput, gx, h, inactive, relu: true);
 
-    public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
+    public static void BackwardStep(KernelPath path, int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
         Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch) =>
-        ElmanLayerPass.BackwardStep(batch, hidden, inactive, dy, ldy, hNew, dh, dGx, relu: true);
+        ElmanLayerPass.BackwardStep(path, batch, hidden, inactive, dy, ldy, hNew, dh, dGx, relu: true);
 }

@@ -1,9 +1,8 @@
 using Rnn.Training.Parameters;
-using System.Numerics;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
-using static Rnn.Training.Recurrent.VectorAccess;
+using System.Runtime.InteropServices;
 
 namespace Rnn.Training.Recurrent;
 
@@ -37,7 +36,7 @@ internal readonly struct GruLayerPass : ICellPass
     /// Input side dGx = [dp_r, dp_z, dp_n]; recurrent side dGh = [dp_r, dp_z, dp_n·r] (r multiplies W_hn h + b_hn);
     /// dh ← δh·z, the direct path of h' = … + z·h.
     /// </summary>
-    public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
+    public static void BackwardStep(KernelPath path, int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
         Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch)
     {
@@ -51,49 +50,55 @@ internal readonly struct GruLayerPass : ICellPass
                 gh.Clear();
                 continue;
             }
-            BackwardRow(hidden, saved.Slice(b * width, width), dy.Slice(b * ldy, hidden), hPrev.Slice(b * hidden, hidden),
+            var row = new BackwardRow(saved.Slice(b * width, width), dy.Slice(b * ldy, hidden), hPrev.Slice(b * hidden, hidden),
                 dh.Slice(b * hidden, hidden), gx, gh);
+            KernelDispatch.RunRange<BackwardRow, BackwardRow>(path, ref row);
         }
     }
 
-    // The vector loop and the scalar tail evaluate the same expressions in the same order.
-    private static void BackwardRow(int H, ReadOnlySpan<float> s, ReadOnlySpan<float> dy, ReadOnlySpan<float> hPrev,
-        Span<float> dh, Span<float> gx, Span<float> gh)
+    /// <summary>One row's derivative: every width (and the scalar tail) evaluates the same expressions in the same
+    /// order (no fused multiply-add), so a row's result does not depend on the path or where the tail starts.</summary>
+    private readonly ref struct BackwardRow : IRangeKernel<BackwardRow>
     {
-        int u = 0;
-        if (Vector.IsHardwareAccelerated)
+        private readonly ref float _s, _dy, _hPrev, _dh, _gx, _gh;
+        private readonly int _hidden;
+
+        public BackwardRow(ReadOnlySpan<float> saved, ReadOnlySpan<float> dy, ReadOnlySpan<float> hPrev, Span<float> dh,
+            Span<float> gx, Span<float> gh)
         {
-            Vector<float> one = Vector<float>.One;
-            for (; u <= H - Vector<float>.Count; u += Vector<float>.Count)
-            {
-                Vector<float> r = Load(s, u), z = Load(s, H + u), n = Load(s, 2 * H + u), hn = Load(s, 3 * H + u);
-                Vector<float> dhu = Load(dy, u) + Load(dh, u);
-                Vector<float> dpn = dhu * (one - z) * (one - n * n);
-                Vector<float> dpz = dhu * (Load(hPrev, u) - n) * z * (one - z);
-                Vector<float> dpr = dpn * hn * r * (one - r);
-                Store(gx, u, dpr);
-                Store(gx, H + u, dpz);
-                Store(gx, 2 * H + u, dpn);
-                Store(gh, u, dpr);
-                Store(gh, H + u, dpz);
-                Store(gh, 2 * H + u, dpn * r);
-                Store(dh, u, dhu * z);
-            }
+            _s = ref MemoryMarshal.GetReference(saved);
+            _dy = ref MemoryMarshal.GetReference(dy);
+            _hPrev = ref MemoryMarshal.GetReference(hPrev);
+            _dh = ref MemoryMarshal.GetReference(dh);
+            _gx = ref MemoryMarshal.GetReference(gx);
+            _gh = ref MemoryMarshal.GetReference(gh);
+            _hidden = dh.Length;
         }
-        for (; u < H; u++)
+
+        public static int Run<TOps, TVector>(ref BackwardRow x, int from)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct
         {
-            float r = s[u], z = s[H + u], n = s[2 * H + u], hn = s[3 * H + u];
-            float dhu = dy[u] + dh[u];
-            float dpn = dhu * (1f - z) * (1f - n * n);
-            float dpz = dhu * (hPrev[u] - n) * z * (1f - z);
-            float dpr = dpn * hn * r * (1f - r);
-            gx[u] = dpr;
-            gx[H + u] = dpz;
-            gx[2 * H + u] = dpn;
-            gh[u] = dpr;
-            gh[H + u] = dpz;
-            gh[2 * H + u] = dpn * r;
-            dh[u] = dhu * z;
+            int H = x._hidden, u = from, v = TOps.Count;
+            TVector one = TOps.One;
+            for (; u <= H - v; u += v)
+            {
+                nuint at = (nuint)u, h = (nuint)H;
+                TVector r = TOps.Load(ref x._s, at), z = TOps.Load(ref x._s, h + at);
+                TVector n = TOps.Load(ref x._s, 2 * h + at), hn = TOps.Load(ref x._s, 3 * h + at);
+                TVector dhu = TOps.Add(TOps.Load(ref x._dy, at), TOps.Load(ref x._dh, at));
+                TVector dpn = TOps.Multiply(TOps.Multiply(dhu, TOps.Subtract(one, z)), TOps.Subtract(one, TOps.Multiply(n, n)));
+                TVector dpz = TOps.Multiply(TOps.Multiply(TOps.Multiply(dhu, TOps.Subtract(TOps.Load(ref x._hPrev, at), n)), z), TOps.Subtract(one, z));
+                TVector dpr = TOps.Multiply(TOps.Multiply(TOps.Multiply(dpn, hn), r), TOps.Subtract(one, r));
+                TOps.Store(dpr, ref x._gx, at);
+                TOps.Store(dpz, ref x._gx, h + at);
+                TOps.Store(dpn, ref x._gx, 2 * h + at);
+                TOps.Store(dpr, ref x._gh, at);
+                TOps.Store(dpz, ref x._gh, h + at);
+                TOps.Store(TOps.Multiply(dpn, r), ref x._gh, 2 * h + at);
+                TOps.Store(TOps.Multiply(dhu, z), ref x._dh, at);
+            }
+            return u;
         }
     }
 }

@@ -34,9 +34,9 @@ internal interface ICellPass
     /// part of the gradient w.r.t. the previous state that does NOT go through W_hh (the caller adds dGh · W_hh).
     /// dGx is (B, G·H): gradient of the input-side pre-activations (W_ih x + b_ih). dGh is the same for the recurrent
     /// side (W_hh h + b_hh) when <see cref="SeparateRecurrentGradient"/>; otherwise it is empty and equals dGx.
-    /// scratch holds at least B·H floats, free for the step to use.
+    /// scratch holds at least B·H floats, free for the step to use. path is the kernel path (supported here).
     /// </summary>
-    static abstract void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
+    static abstract void BackwardStep(KernelPath path, int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
         Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch);
 }

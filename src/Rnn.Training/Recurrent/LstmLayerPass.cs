@@ -1,10 +1,8 @@
 using Rnn.Training.Parameters;
-using System.Numerics;
-using System.Numerics.Tensors;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
-using static Rnn.Training.Recurrent.VectorAccess;
+using System.Runtime.InteropServices;
 
 namespace Rnn.Training.Recurrent;
 
@@ -37,14 +35,14 @@ internal readonly struct LstmLayerPass : ICellPass
     /// dpᵢ = δc·g·i(1-i), dp_f = δc·c·f(1-f), dp_g = δc·i·(1-g²), dp_o = δh·τ·o(1-o);
     /// dc ← δc·f and dh ← 0 (h reaches the previous step only through W_hh, which the caller adds).
     /// </summary>
-    public static void BackwardStep(int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
+    public static void BackwardStep(KernelPath path, int batch, int hidden, ReadOnlySpan<bool> inactive, ReadOnlySpan<float> dy, int ldy,
         ReadOnlySpan<float> saved, ReadOnlySpan<float> hPrev, ReadOnlySpan<float> hNew, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> cNew,
         Span<float> dh, Span<float> dc, Span<float> dGx, Span<float> dGh, Span<float> scratch)
     {
         int gates = 4 * hidden, stateSize = batch * hidden;
-        // τ for the whole step in one vectorised pass (tanh is most of this step's element-wise cost).
+        // τ for the whole step in one vectorised pass (tanh is most of this step's element-wise cost), the forward's tanh.
         Span<float> tanhC = scratch.Slice(0, stateSize);
-        TensorPrimitives.Tanh(cNew.Slice(0, stateSize), tanhC);
+        Activations.Tanh(path, cNew.Slice(0, stateSize), tanhC);
         for (int b = 0; b < batch; b++)
         {
             Span<float> dG = dGx.Slice(b * gates, gates);
@@ -53,46 +51,56 @@ internal readonly struct LstmLayerPass : ICellPass
                 dG.Clear();
                 continue;
             }
-            BackwardRow(hidden, saved.Slice(b * gates, gates), dy.Slice(b * ldy, hidden), cPrev.Slice(b * hidden, hidden),
+            var row = new BackwardRow(saved.Slice(b * gates, gates), dy.Slice(b * ldy, hidden), cPrev.Slice(b * hidden, hidden),
                 tanhC.Slice(b * hidden, hidden), dh.Slice(b * hidden, hidden), dc.Slice(b * hidden, hidden), dG);
+            KernelDispatch.RunRange<BackwardRow, BackwardRow>(path, ref row);
         }
     }
 
-    // The vector loop and the scalar tail evaluate the same expressions in the same order (no FMA contraction),
-    // so a row's result does not depend on where the tail starts.
-    private static void BackwardRow(int H, ReadOnlySpan<float> s, ReadOnlySpan<float> dy, ReadOnlySpan<float> cPrev,
-        ReadOnlySpan<float> tanhC, Span<float> dh, Span<float> dc, Span<float> dG)
+    /// <summary>One row's derivative: every width (and the scalar tail) evaluates the same expressions in the same
+    /// order (no fused multiply-add), so a row's result does not depend on the path or where the tail starts.</summary>
+    private readonly ref struct BackwardRow : IRangeKernel<BackwardRow>
     {
-        int u = 0;
-        if (Vector.IsHardwareAccelerated)
+        private readonly ref float _s, _dy, _cPrev, _tanhC, _dh, _dc, _dG;
+        private readonly int _hidden;
+
+        public BackwardRow(ReadOnlySpan<float> saved, ReadOnlySpan<float> dy, ReadOnlySpan<float> cPrev, ReadOnlySpan<float> tanhC,
+            Span<float> dh, Span<float> dc, Span<float> dG)
         {
-            Vector<float> one = Vector<float>.One;
-            for (; u <= H - Vector<float>.Count; u += Vector<float>.Count)
-            {
-                Vector<float> i = Load(s, u), f = Load(s, H + u), g = Load(s, 2 * H + u), o = Load(s, 3 * H + u);
-                Vector<float> tc = Load(tanhC, u);
-                Vector<float> dhu = Load(dy, u) + Load(dh, u);
-                Vector<float> dcu = Load(dc, u) + dhu * o * (one - tc * tc);
-                Store(dG, u, dcu * g * i * (one - i));
-                Store(dG, H + u, dcu * Load(cPrev, u) * f * (one - f));
-                Store(dG, 2 * H + u, dcu * i * (one - g * g));
-                Store(dG, 3 * H + u, dhu * tc * o * (one - o));
-                Store(dc, u, dcu * f);
-                Store(dh, u, Vector<float>.Zero);
-            }
+            _s = ref MemoryMarshal.GetReference(saved);
+            _dy = ref MemoryMarshal.GetReference(dy);
+            _cPrev = ref MemoryMarshal.GetReference(cPrev);
+            _tanhC = ref MemoryMarshal.GetReference(tanhC);
+            _dh = ref MemoryMarshal.GetReference(dh);
+            _dc = ref MemoryMarshal.GetReference(dc);
+            _dG = ref MemoryMarshal.GetReference(dG);
+            _hidden = dh.Length;
         }
-        for (; u < H; u++)
+
+        public static int Run<TOps, TVector>(ref BackwardRow r, int from)
+            where TOps : struct, IFloatVectorOps<TVector>
+            where TVector : struct
         {
-            float i = s[u], f = s[H + u], g = s[2 * H + u], o = s[3 * H + u];
-            float tc = tanhC[u];
-            float dhu = dy[u] + dh[u];
-            float dcu = dc[u] + dhu * o * (1f - tc * tc);
-            dG[u] = dcu * g * i * (1f - i);
-            dG[H + u] = dcu * cPrev[u] * f * (1f - f);
-            dG[2 * H + u] = dcu * i * (1f - g * g);
-            dG[3 * H + u] = dhu * tc * o * (1f - o);
-            dc[u] = dcu * f;
-            dh[u] = 0f;
+            int H = r._hidden, u = from, v = TOps.Count;
+            TVector one = TOps.One;
+            for (; u <= H - v; u += v)
+            {
+                nuint at = (nuint)u, h = (nuint)H;
+                TVector i = TOps.Load(ref r._s, at), f = TOps.Load(ref r._s, h + at);
+                TVector g = TOps.Load(ref r._s, 2 * h + at), o = TOps.Load(ref r._s, 3 * h + at);
+                TVector tc = TOps.Load(ref r._tanhC, at);
+                TVector dhu = TOps.Add(TOps.Load(ref r._dy, at), TOps.Load(ref r._dh, at));
+                // δc = dc + δh·o·(1 - τ²)
+                TVector dcu = TOps.Add(TOps.Load(ref r._dc, at),
+                    TOps.Multiply(TOps.Multiply(dhu, o), TOps.Subtract(one, TOps.Multiply(tc, tc))));
+                TOps.Store(TOps.Multiply(TOps.Multiply(TOps.Multiply(dcu, g), i), TOps.Subtract(one, i)), ref r._dG, at);
+                TOps.Store(TOps.Multiply(TOps.Multiply(TOps.Multiply(dcu, TOps.Load(ref r._cPrev, at)), f), TOps.Subtract(one, f)), ref r._dG, h + at);
+                TOps.Store(TOps.Multiply(TOps.Multiply(dcu, i), TOps.Subtract(one, TOps.Multiply(g, g))), ref r._dG, 2 * h + at);
+                TOps.Store(TOps.Multiply(TOps.Multiply(TOps.Multiply(dhu, tc), o), TOps.Subtract(one, o)), ref r._dG, 3 * h + at);
+                TOps.Store(TOps.Multiply(dcu, f), ref r._dc, at);
+                TOps.Store(TOps.Zero, ref r._dh, at);
+            }
+            return u;
         }
     }
 }

@@ -93,7 +93,7 @@ internal static class RecurrencePass<TCell> where TCell : struct, ICellPass
             bool anyInactive = MarkInactive(lengths, t, inactive);
             Span<float> dGxStep = dGx.Slice(t * gateSize, gateSize);
             Span<float> dGhStep = separate ? dGh.Slice(t * gateSize, gateSize) : default;
-            TCell.BackwardStep(B, H, anyInactive ? inactive : default, dy.Slice(t * B * ldy + dyOffset), ldy,
+            TCell.BackwardStep(path, B, H, anyInactive ? inactive : default, dy.Slice(t * B * ldy + dyOffset), ldy,
                 saved.Slice(t * B * S, B * S), h.Slice(prev, stateSize), h.Slice(next, stateSize),
                 hasCell ? c.Slice(prev, stateSize) : default, hasCell ? c.Slice(next, stateSize) : default,
                 dh, dc, dGxStep, dGhStep, product);

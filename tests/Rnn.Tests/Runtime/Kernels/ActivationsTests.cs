@@ -5,7 +5,7 @@ namespace Rnn.Tests.Runtime.Kernels;
 
 public class ActivationsTests
 {
-    /// <summary>The paths this machine runs (all three on an AVX-512 machine; fewer elsewhere, none skipped silently).</summary>
+    /// <summary>The paths this machine runs (all four on an AVX-512 machine; fewer elsewhere, none skipped silently).</summary>
     public static TheoryData<KernelPath> SupportedPaths() => [.. KernelPaths.Supported()];
 
     public static TheoryData<KernelPath> SupportedVectorPaths() => [.. KernelPaths.Supported().Where(p => p != KernelPath.Scalar)];
@@ -113,13 +113,19 @@ public class ActivationsTests
         }
     }
 
-    private static float ElementSigmoid(KernelPath path, float x) => path == KernelPath.Vector512
-        ? Activations.Sigmoid(Vector512.Create(x)).ToScalar()
-        : Activations.Sigmoid(Vector256.Create(x)).ToScalar();
+    private static float ElementSigmoid(KernelPath path, float x) => path switch
+    {
+        KernelPath.Vector512 => Vector512Ops.Sigmoid(Vector512.Create(x)).ToScalar(),
+        KernelPath.Vector256 => Vector256Ops.Sigmoid(Vector256.Create(x)).ToScalar(),
+        _ => Vector128Ops.Sigmoid(Vector128.Create(x)).ToScalar(),
+    };
 
-    private static float ElementTanh(KernelPath path, float x) => path == KernelPath.Vector512
-        ? Activations.Tanh(Vector512.Create(x)).ToScalar()
-        : Activations.Tanh(Vector256.Create(x)).ToScalar();
+    private static float ElementTanh(KernelPath path, float x) => path switch
+    {
+        KernelPath.Vector512 => Vector512Ops.Tanh(Vector512.Create(x)).ToScalar(),
+        KernelPath.Vector256 => Vector256Ops.Tanh(Vector256.Create(x)).ToScalar(),
+        _ => Vector128Ops.Tanh(Vector128.Create(x)).ToScalar(),
+    };
 
     [Fact]
     public void Scalar_helpers_match_the_scalar_span_path()
