@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
+using Rnn.Cli.Commands.Bench;
 using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 
@@ -23,14 +24,30 @@ internal static class BenchCommand
         var weights = new Option<string?>("--weights") { Description = "a PyTorch state_dict (safetensors) instead of random weights" };
         var path = new Option<string?>("--kernel") { Description = "force a kernel path: scalar | vector128 | vector256 | vector512" };
         var precision = new Option<string>("--precision") { Description = "weights read per step: f32 (exact) | bf16 (half the bytes, ~1e-3 off)", DefaultValueFactory = _ => "f32" };
-        var json = new Option<bool>("--json") { Description = "print one JSON object instead of text" };
+        var json = new Option<string?>("--json") { Description = "print one JSON object instead of text; with --suite, FILE gets the report", Arity = ArgumentArity.ZeroOrOne };
+        var suite = new BenchSuiteCommand();
         var command = new Command("bench", "Time streaming steps (batch of streams, one step at a time).")
         {
             cell, hidden, input, layers, batch, steps, weights, path, precision, json,
         };
-        command.SetAction(r => CommandLine.Guard(() => Run(
-            r.GetValue(cell), r.GetValue(hidden), r.GetValue(input), r.GetValue(layers), r.GetValue(batch), r.GetValue(steps),
-            r.GetValue(weights), r.GetValue(path), r.GetValue(precision)!, r.GetValue(json))));
+        suite.AddTo(command);
+        command.Subcommands.Add(BenchCompareCommand.Create());
+        Option[] singleOnly = [cell, hidden, input, layers, batch, steps, weights, path, precision];
+        command.SetAction(r => CommandLine.Guard(() =>
+        {
+            bool jsonGiven = r.GetResult(json) is not null;
+            if (suite.IsRequested(r))
+            {
+                foreach (Option o in singleOnly)
+                    if (r.GetResult(o) is { Implicit: false }) throw new UsageException($"{o.Name} does not apply to --suite (its workloads are fixed).");
+                return suite.Run(r, jsonGiven, r.GetValue(json));
+            }
+            if (suite.StrayOption(r) is { } stray) throw new UsageException($"{stray} needs --suite.");
+            if (r.GetValue(json) is { } file) throw new UsageException($"--json {file}: a single bench prints its JSON object; a file is for --suite reports.");
+            return Run(
+                r.GetValue(cell), r.GetValue(hidden), r.GetValue(input), r.GetValue(layers), r.GetValue(batch), r.GetValue(steps),
+                r.GetValue(weights), r.GetValue(path), r.GetValue(precision)!, jsonGiven);
+        }));
         return command;
     }
 
