@@ -8,13 +8,17 @@ namespace Rnn.Runtime;
 /// <summary>
 /// A recurrent stack (PyTorch nn.RNN / nn.LSTM / nn.GRU) with its weights packed once for the kernels.
 /// Immutable while sessions and streams use it; each session or stream owns its own buffers and state,
-/// so one model can serve many of them on many threads. Disposing it frees the packed weights: dispose it after its
-/// sessions and streams, which throw <see cref="ObjectDisposedException"/> if run after it.
+/// so one model can serve many of them on many threads. Each session and stream holds a lease on the packed weights
+/// (native memory), so disposing the model while they run is safe: the model refuses new sessions and streams, the
+/// existing ones throw <see cref="ObjectDisposedException"/> from their next call (a call already running finishes
+/// correctly), and the memory is freed when the model and the last of them are disposed.
 /// </summary>
 public sealed class RnnModel : IDisposable
 {
     private readonly RecurrentLayerWeights[] _weights; // [layer * Directions + direction]
-    private bool _disposed;
+    private int _disposed;
+    // The model's own lease plus one per live session or stream: the packed weights are freed when it reaches 0.
+    private int _leases = 1;
 
     /// <summary>Cell, sizes, layers, directions and the state_dict prefix the weights were read with.</summary>
     public RnnArchitecture Architecture { get; }
@@ -53,14 +57,42 @@ public sealed class RnnModel : IDisposable
     /// <summary>Weights of layer <paramref name="layer"/>, direction <paramref name="direction"/> (0 forward, 1 reverse).</summary>
     public RecurrentLayerWeights Weights(int layer, int direction)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if ((uint)layer >= (uint)NumLayers) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be 0..{NumLayers - 1}.");
         if ((uint)direction >= (uint)Directions)
             throw new ArgumentOutOfRangeException(nameof(direction), direction, Directions == 1 ? "Direction must be 0: the model is not bidirectional." : "Direction must be 0 (forward) or 1 (reverse).");
         return _weights[layer * Directions + direction];
     }
 
-    internal bool IsDisposed => _disposed;
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Layer l, direction d, unchecked: for sessions and streams, whose lease keeps the weights alive even after
+    /// the model's Dispose.</summary>
+    internal RecurrentLayerWeights LayerWeights(int layer, int direction) => _weights[layer * Directions + direction];
+
+    /// <summary>Keeps the packed weights alive until the matching <see cref="ReleaseLease"/>; refused once disposed.</summary>
+    internal void AcquireLease()
+    {
+        int leases;
+        do
+        {
+            leases = Volatile.Read(ref _leases);
+            ObjectDisposedException.ThrowIf(leases == 0, this);
+        }
+        while (Interlocked.CompareExchange(ref _leases, leases + 1, leases) != leases);
+        if (IsDisposed) // disposed between the check of the caller and the lease: refuse, as before it
+        {
+            ReleaseLease();
+            throw new ObjectDisposedException(GetType().FullName);
+        }
+    }
+
+    /// <summary>Returns a lease; the last one frees the packed weights.</summary>
+    internal void ReleaseLease()
+    {
+        if (Interlocked.Decrement(ref _leases) == 0)
+            foreach (var w in _weights) w.Dispose();
+    }
 
     /// <summary>Loads a PyTorch state_dict saved as safetensors (F32, BF16 or F16).</summary>
     public static RnnModel Load(string path, CellKind? cell = null, string? prefix = null, KernelPath? kernelPath = null)
@@ -173,7 +205,7 @@ public sealed class RnnModel : IDisposable
     /// <summary>The weights as a PyTorch state_dict (same names as loaded), e.g. to save as safetensors.</summary>
     public TensorDictionary ToStateDict()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         var arch = Architecture;
         var tensors = new TensorDictionary { SourceName = "model" };
         int rows = arch.GateCount * arch.HiddenSize;
@@ -204,7 +236,7 @@ public sealed class RnnModel : IDisposable
     /// </param>
     public RnnSession CreateSession(int maxSequenceLength, int maxBatch = 1, WeightPrecision precision = WeightPrecision.Float32)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         return new(this, maxSequenceLength, maxBatch, precision);
     }
 
@@ -216,15 +248,14 @@ public sealed class RnnModel : IDisposable
     /// </param>
     public RnnStream CreateStream(int streams = 1, WeightPrecision precision = WeightPrecision.Float32)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         return new(this, streams, precision);
     }
 
-    /// <summary>Frees the packed weights; see the class summary for the sessions and streams made from it.</summary>
+    /// <summary>Refuses new sessions and streams and frees the packed weights once none is left (see the class summary).</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        foreach (var w in _weights) w.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        ReleaseLease();
     }
 }

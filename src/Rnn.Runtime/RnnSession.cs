@@ -8,7 +8,9 @@ namespace Rnn.Runtime;
 /// <summary>
 /// Runs whole (batches of) sequences through a model, as PyTorch's module forward does. All buffers are
 /// rented once, for the maximum sequence length and batch given at creation, and returned on
-/// <see cref="Dispose"/>: <see cref="Run"/> allocates nothing. Not thread-safe: one session per thread.
+/// <see cref="Dispose"/>: <see cref="Run"/> allocates nothing. A session belongs to one thread at a time: a Run made
+/// while another thread's Run is in progress throws <see cref="InvalidOperationException"/>, and Dispose waits for a
+/// running Run to finish before returning the buffers.
 /// </summary>
 public sealed class RnnSession : IDisposable
 {
@@ -18,7 +20,7 @@ public sealed class RnnSession : IDisposable
     private readonly bool _groupedRecurrence;
     private float[] _gx, _gh, _h, _c, _layerA, _layerB, _product;
     private bool[] _inactive;
-    private bool _disposed;
+    private ExclusiveUse _use;
 
     /// <summary>The longest sequence a Run may pass.</summary>
     public int MaxSequenceLength { get; }
@@ -39,10 +41,29 @@ public sealed class RnnSession : IDisposable
         if ((double)maxSequenceLength * maxBatch * Math.Max(model.Cell.GateCount() * model.HiddenSize + 64, model.OutputSize) > Array.MaxLength)
             throw new ArgumentOutOfRangeException(nameof(maxSequenceLength), maxSequenceLength,
                 $"sequences of {maxSequenceLength} steps x batch {maxBatch} need buffers larger than an array can be.");
+        model.AcquireLease(); // the weights outlive the model's Dispose until this session's
         _model = model;
         MaxSequenceLength = maxSequenceLength;
         MaxBatch = maxBatch;
-        _padded = model.Weights(0, 0).RecurrentWeights.PaddedN;
+        Precision = precision;
+        _gx = _gh = _h = _c = _layerA = _layerB = _product = [];
+        _inactive = [];
+        try
+        {
+            _padded = model.LayerWeights(0, 0).RecurrentWeights.PaddedN;
+            _groupedRecurrence = precision == WeightPrecision.Float32 && maxBatch == 1;
+            _productStride = precision == WeightPrecision.BFloat16 ? PackedMatrixBf16.PaddedWidth(model.Cell.GateCount() * model.HiddenSize) : 0;
+            Rent(model, maxSequenceLength, maxBatch, precision);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private void Rent(RnnModel model, int maxSequenceLength, int maxBatch, WeightPrecision precision)
+    {
         int rows = maxSequenceLength * maxBatch;
         var pool = ArrayPool<float>.Shared;
         _gx = pool.Rent(rows * _padded);
@@ -52,21 +73,16 @@ public sealed class RnnSession : IDisposable
         _layerA = model.NumLayers > 1 ? pool.Rent(rows * model.OutputSize) : [];
         _layerB = model.NumLayers > 2 ? pool.Rent(rows * model.OutputSize) : [];
         _inactive = ArrayPool<bool>.Shared.Rent(maxBatch);
-        Precision = precision;
-        _product = [];
         // A batch-1 recurrence is a matrix-vector product per step, faster over the grouped layout (packed now, once
         // per model, not in the first run).
-        _groupedRecurrence = precision == WeightPrecision.Float32 && maxBatch == 1;
         if (_groupedRecurrence)
             for (int l = 0; l < model.NumLayers; l++)
-                for (int d = 0; d < model.Directions; d++) _ = model.Weights(l, d).RecurrentWeightsGrouped;
+                for (int d = 0; d < model.Directions; d++) _ = model.LayerWeights(l, d).RecurrentWeightsGrouped;
         if (precision == WeightPrecision.BFloat16)
         {
-            int gates = model.Cell.GateCount() * model.HiddenSize;
-            _productStride = PackedMatrixBf16.PaddedWidth(gates);
             _product = pool.Rent(maxBatch * _productStride);
             for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first run
-                for (int d = 0; d < model.Directions; d++) _ = model.Weights(l, d).RecurrentWeightsBf16;
+                for (int d = 0; d < model.Directions; d++) _ = model.LayerWeights(l, d).RecurrentWeightsBf16;
         }
     }
 
@@ -82,9 +98,22 @@ public sealed class RnnSession : IDisposable
         ReadOnlySpan<int> lengths = default, ReadOnlySpan<float> h0 = default, ReadOnlySpan<float> c0 = default,
         Span<float> hn = default, Span<float> cn = default, bool batchFirst = false)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
-        Validate(input, output, sequenceLength, batch, lengths, h0, c0, hn, cn);
+        _use.Enter(this);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
+            Validate(input, output, sequenceLength, batch, lengths, h0, c0, hn, cn);
+            RunValidated(input, output, sequenceLength, batch, lengths, h0, c0, hn, cn, batchFirst);
+        }
+        finally
+        {
+            _use.Leave();
+        }
+    }
+
+    private void RunValidated(ReadOnlySpan<float> input, Span<float> output, int sequenceLength, int batch,
+        ReadOnlySpan<int> lengths, ReadOnlySpan<float> h0, ReadOnlySpan<float> c0, Span<float> hn, Span<float> cn, bool batchFirst)
+    {
         RnnModel m = _model;
         int T = sequenceLength, B = batch, H = m.HiddenSize, D = m.Directions, L = m.NumLayers, P = _padded;
         int stateSize = B * H;
@@ -101,7 +130,7 @@ public sealed class RnnSession : IDisposable
             int inputSize = m.Architecture.LayerInputSize(l);
             for (int d = 0; d < D; d++)
             {
-                RecurrentLayerWeights w = m.Weights(l, d);
+                RecurrentLayerWeights w = m.LayerWeights(l, d);
                 // Input projection of every step at once: one matrix product instead of T small ones.
                 Span<float> gx = _gx.AsSpan(0, T * B * P);
                 Gemm.Multiply(path, layerInput, T * B, inputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
@@ -167,21 +196,17 @@ public sealed class RnnSession : IDisposable
             throw new ArgumentException("hn/cn may be h0/c0 themselves, but not overlap them otherwise.", nameof(hn));
     }
 
-    /// <summary>Returns the buffers to the pool; Run afterwards throws <see cref="ObjectDisposedException"/>.</summary>
+    /// <summary>Returns the buffers to the pool (after a Run in progress on another thread finishes) and the session's
+    /// lease on the model's weights; Run afterwards throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (!_use.Close()) return;
         var pool = ArrayPool<float>.Shared;
-        pool.Return(_gx);
-        pool.Return(_gh);
-        pool.Return(_h);
-        pool.Return(_c);
-        if (_layerA.Length > 0) pool.Return(_layerA);
-        if (_layerB.Length > 0) pool.Return(_layerB);
-        if (_product.Length > 0) pool.Return(_product);
-        ArrayPool<bool>.Shared.Return(_inactive);
+        foreach (float[] buffer in (ReadOnlySpan<float[]>)[_gx, _gh, _h, _c, _layerA, _layerB, _product])
+            if (buffer.Length > 0) pool.Return(buffer);
+        if (_inactive.Length > 0) ArrayPool<bool>.Shared.Return(_inactive);
         _gx = _gh = _h = _c = _layerA = _layerB = _product = [];
         _inactive = [];
+        _model.ReleaseLease();
     }
 }

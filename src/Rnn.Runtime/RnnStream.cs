@@ -8,14 +8,16 @@ namespace Rnn.Runtime;
 /// Step-by-step inference for one or many independent streams (e.g. one per audio channel or user),
 /// each with its own state, advanced together by <see cref="Step"/> or alone by <see cref="StepOne"/>.
 /// Buffers are rented at creation and returned on <see cref="Dispose"/>; a step allocates nothing.
-/// Unidirectional models only: a reverse direction needs the future. Not thread-safe.
+/// Unidirectional models only: a reverse direction needs the future. A stream belongs to one thread at a time: a call
+/// made while another thread's call runs throws <see cref="InvalidOperationException"/>, and Dispose waits for a
+/// running call to finish before returning the buffers.
 /// </summary>
 public sealed class RnnStream : IDisposable
 {
     private readonly RnnModel _model;
-    private readonly int _padded;
+    private int _padded;
     private float[] _h, _c, _gx, _gh, _xh; // state: [layer][stream][H]; _xh: [x; h] rows of a fused step
-    private bool _disposed;
+    private ExclusiveUse _use;
     private bool _descending;
 
     /// <summary>Independent streams held.</summary>
@@ -35,14 +37,29 @@ public sealed class RnnStream : IDisposable
         if (model.Bidirectional)
             throw new InvalidOperationException(
                 "A bidirectional model cannot run step by step: its reverse direction reads the sequence from the end. Use RnnSession.Run.");
-        _model = model;
-        StreamCount = streams;
-        Precision = precision;
+        model.AcquireLease(); // the weights outlive the model's Dispose until this stream's
+        try
+        {
+            _model = model;
+            StreamCount = streams;
+            Precision = precision;
+            _h = _c = _gx = _gh = _xh = [];
+            Rent(model, streams, precision);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private void Rent(RnnModel model, int streams, WeightPrecision precision)
+    {
         int gates = model.Cell.GateCount() * model.HiddenSize;
         // bf16 products write whole 64-column groups; float32 ones whole 16-column panels.
         _padded = precision == WeightPrecision.BFloat16
             ? PackedMatrixBf16.PaddedWidth(gates)
-            : model.Weights(0, 0).RecurrentWeights.PaddedN;
+            : model.LayerWeights(0, 0).RecurrentWeights.PaddedN;
         var pool = ArrayPool<float>.Shared;
         int state = model.NumLayers * streams * model.HiddenSize;
         _h = pool.Rent(state);
@@ -50,11 +67,11 @@ public sealed class RnnStream : IDisposable
         _gx = pool.Rent(streams * _padded);
         _gh = pool.Rent(streams * _padded);
         int widest = model.HiddenSize;
-        for (int l = 0; l < model.NumLayers; l++) widest = Math.Max(widest, model.Weights(l, 0).InputSize);
+        for (int l = 0; l < model.NumLayers; l++) widest = Math.Max(widest, model.LayerWeights(l, 0).InputSize);
         _xh = pool.Rent(streams * (widest + model.HiddenSize));
         for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first step
         {
-            RecurrentLayerWeights w = model.Weights(l, 0);
+            RecurrentLayerWeights w = model.LayerWeights(l, 0);
             if (precision == WeightPrecision.BFloat16)
             {
                 if (model.Cell == CellKind.Gru) { _ = w.InputWeightsBf16; _ = w.RecurrentWeightsBf16; }
@@ -63,26 +80,40 @@ public sealed class RnnStream : IDisposable
             else if (model.Cell != CellKind.Gru) _ = w.StepWeights;
             else if (streams == 1) { _ = w.InputWeightsGrouped; _ = w.RecurrentWeightsGrouped; }
         }
-        Reset();
+        ClearState();
     }
 
     /// <summary>input is (streams, I); output is (streams, H), the last layer's new hidden state.</summary>
     public void Step(ReadOnlySpan<float> input, Span<float> output)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
-        CheckSizes(input.Length, output.Length, StreamCount);
-        Advance(0, StreamCount, input, output);
+        _use.Enter(this);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
+            CheckSizes(input.Length, output.Length, StreamCount);
+            Advance(0, StreamCount, input, output);
+        }
+        finally
+        {
+            _use.Leave();
+        }
     }
 
     /// <summary>Advances only <paramref name="stream"/>: input is (I), output is (H).</summary>
     public void StepOne(int stream, ReadOnlySpan<float> input, Span<float> output)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
-        CheckStream(stream);
-        CheckSizes(input.Length, output.Length, 1);
-        Advance(stream, 1, input, output);
+        _use.Enter(this);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_model.IsDisposed, _model);
+            CheckStream(stream);
+            CheckSizes(input.Length, output.Length, 1);
+            Advance(stream, 1, input, output);
+        }
+        finally
+        {
+            _use.Leave();
+        }
     }
 
     private void Advance(int first, int count, ReadOnlySpan<float> input, Span<float> output)
@@ -96,7 +127,7 @@ public sealed class RnnStream : IDisposable
         Span<float> gx = _gx.AsSpan(0, count * P);
         for (int l = 0; l < m.NumLayers; l++)
         {
-            RecurrentLayerWeights w = m.Weights(l, 0);
+            RecurrentLayerWeights w = m.LayerWeights(l, 0);
             Span<float> h = _h.AsSpan((l * S + first) * H, count * H);
             Span<float> c = _c.AsSpan((l * S + first) * H, count * H);
             if (Precision == WeightPrecision.BFloat16)
@@ -149,7 +180,13 @@ public sealed class RnnStream : IDisposable
     /// <summary>Zeroes the state of every stream.</summary>
     public void Reset()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        _use.Enter(this);
+        try { ClearState(); }
+        finally { _use.Leave(); }
+    }
+
+    private void ClearState()
+    {
         int state = _model.NumLayers * StreamCount * _model.HiddenSize;
         _h.AsSpan(0, state).Clear();
         _c.AsSpan(0, state).Clear();
@@ -158,11 +195,20 @@ public sealed class RnnStream : IDisposable
     /// <summary>Zeroes the state of one stream, leaving the others as they are.</summary>
     public void Reset(int stream)
     {
-        CheckStream(stream);
-        for (int l = 0; l < _model.NumLayers; l++)
+        _use.Enter(this);
+        try
         {
-            Hidden(l, stream).Clear();
-            if (_model.Cell == CellKind.Lstm) CellState(l, stream).Clear();
+            CheckStream(stream);
+            int H = _model.HiddenSize;
+            for (int l = 0; l < _model.NumLayers; l++)
+            {
+                _h.AsSpan((l * StreamCount + stream) * H, H).Clear();
+                _c.AsSpan((l * StreamCount + stream) * H, H).Clear();
+            }
+        }
+        finally
+        {
+            _use.Leave();
         }
     }
 
@@ -170,7 +216,7 @@ public sealed class RnnStream : IDisposable
     /// until the stream is disposed (its buffers go back to the pool).</summary>
     public Span<float> Hidden(int layer, int stream)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_use.IsClosed, this);
         CheckStream(stream);
         if ((uint)layer >= (uint)_model.NumLayers)
             throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be 0..{_model.NumLayers - 1}.");
@@ -181,7 +227,7 @@ public sealed class RnnStream : IDisposable
     /// valid until the stream is disposed.</summary>
     public Span<float> CellState(int layer, int stream)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_use.IsClosed, this);
         if (_model.Cell != CellKind.Lstm)
             throw new InvalidOperationException($"A {_model.Cell.ToName()} cell has no cell state.");
         CheckStream(stream);
@@ -207,17 +253,15 @@ public sealed class RnnStream : IDisposable
     }
 
     /// <summary>Returns the state and buffers to the pool: spans from <see cref="Hidden"/> and <see cref="CellState"/> are
-    /// invalid afterwards, and every method throws <see cref="ObjectDisposedException"/>.</summary>
+    /// invalid afterwards, and every method throws <see cref="ObjectDisposedException"/>. A call running on another
+    /// thread finishes first; then the stream's lease on the model's weights is returned.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        if (!_use.Close()) return;
         var pool = ArrayPool<float>.Shared;
-        pool.Return(_h);
-        pool.Return(_c);
-        pool.Return(_gx);
-        pool.Return(_gh);
-        pool.Return(_xh);
+        foreach (float[] buffer in (ReadOnlySpan<float[]>)[_h, _c, _gx, _gh, _xh])
+            if (buffer.Length > 0) pool.Return(buffer);
         _h = _c = _gx = _gh = _xh = [];
+        _model.ReleaseLease();
     }
 }
