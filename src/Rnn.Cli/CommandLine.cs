@@ -33,7 +33,9 @@ internal static class CommandLine
                                       or DirectoryNotFoundException or InvalidOperationException or UsageException
                                       or PlatformNotSupportedException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: {WithoutParameterNames(e.Message)}");
+            // Escaped: a message can quote bytes from a file (a dtype, a name), which must not reach the terminal as
+            // control sequences or as a second line.
+            Console.Error.WriteLine($"error: {TextSafety.Escape(WithoutParameterNames(e.Message))}");
             return UsageError;
         }
     }

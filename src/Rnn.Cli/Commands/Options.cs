@@ -22,18 +22,30 @@ internal static class Options
         if (!File.Exists(path)) throw new FileNotFoundException($"{option}: file '{path}' does not exist.", path);
     }
 
-    /// <summary>Checked before any work, so a run that cannot write one of its outputs writes none of them.</summary>
+    /// <summary>
+    /// Checked before any work, so a run that cannot write one of its outputs writes none of them: the temporary file
+    /// the write will use is really created (and removed) beside the target, which also finds a read-only folder.
+    /// </summary>
     public static void RequireWritableFile(string? path, string option)
     {
         if (path is null) return;
-        string full = Path.GetFullPath(path);
+        string full = AtomicFileWriter.FollowLinks(Path.GetFullPath(path));
         if (Directory.Exists(full)) throw new UsageException($"{option}: '{path}' is a folder; expected a file to write.");
         string? folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
             throw new UsageException($"{option}: cannot write '{path}': folder '{folder}' does not exist.");
+        try
+        {
+            AtomicFileWriter.CheckWritable(full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{option}: cannot write '{path}': {e.Message}");
+        }
     }
 
-    /// <summary>An output folder (created if missing) and the files that will be written into it.</summary>
+    /// <summary>An output folder (created if missing) and the files that will be written into it, each proven writable
+    /// (or, for a folder still to be made, its parent).</summary>
     public static void RequireOutputFolder(string path, string option, params ReadOnlySpan<string> fileNames)
     {
         if (File.Exists(path)) throw new UsageException($"{option}: '{path}' is a file; expected a folder (created if missing).");
@@ -41,6 +53,14 @@ internal static class Options
         {
             string target = Path.Combine(path, name);
             if (Directory.Exists(target)) throw new UsageException($"{option}: '{target}' is a folder; cannot write {name} there.");
+            if (Directory.Exists(path)) RequireWritableFile(target, option);
+        }
+        if (!Directory.Exists(path))
+        {
+            // The folders to make start below the nearest one that exists: a file can be made there, so a folder can too.
+            string probe = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+            while (Path.GetDirectoryName(probe) is { } up && !Directory.Exists(up)) probe = up;
+            RequireWritableFile(probe, option);
         }
     }
 

@@ -94,10 +94,5 @@ public static class Npy
         return bytes;
     }
 
-    private static SafeFileHandle OpenRead(string path, out string fullPath)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        fullPath = Path.GetFullPath(path);
-        return File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read);
-    }
+    private static SafeFileHandle OpenRead(string path, out string fullPath) => InputFiles.OpenRead(path, out fullPath);
 }

@@ -48,11 +48,9 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
     /// <summary>Opens and validates <paramref name="path"/>; throws <see cref="RnnFormatException"/> if it is not a valid safetensors file.</summary>
     public static SafeTensorsFile Open(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = Path.GetFullPath(path);
-        SafeFileHandle file = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read,
-            // Delete sharing lets a trainer atomically replace a checkpoint that is open here (matters on Windows).
-            FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
+        // Delete sharing lets a trainer atomically replace a checkpoint that is open here (matters on Windows); a pipe is
+        // read into a temporary file first (InputFiles).
+        SafeFileHandle file = InputFiles.OpenRead(path, out string fullPath, FileShare.Read | FileShare.Delete, FileOptions.RandomAccess);
         try
         {
             long fileLength = RandomAccess.GetLength(file);
