@@ -48,6 +48,12 @@ public sealed class ImdbWordIndex
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 string word = reader.GetString()!; // property name
+                // The tokenizer splits reviews on spaces and a checkpoint stores the index space-separated, so such a
+                // word could never match and would shift the ranks of the words after it when read back.
+                if (word.Length == 0 || word.Contains(' '))
+                    throw new RnnFormatException(
+                        $"IMDB word index '{where}': word \"{word}\" at byte {reader.TokenStartIndex} is empty or holds a space; " +
+                        "reviews are split on spaces, so it could never match", sourceName);
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int rank) || rank < 1)
                     throw new RnnFormatException(
@@ -63,6 +69,11 @@ public sealed class ImdbWordIndex
         catch (JsonException e)
         {
             throw new RnnFormatException($"IMDB word index '{where}' is not valid JSON: {e.Message}", sourceName, inner: e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader.GetString throws this for invalid UTF-8 inside a string (found by fuzzing).
+            throw new RnnFormatException($"IMDB word index '{where}' is not valid UTF-8 JSON: {e.Message}", sourceName, inner: e);
         }
         if (rankByWord.Count == 0) throw new RnnFormatException($"IMDB word index '{where}' is empty", sourceName);
 
