@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fuzz/run.sh TARGET SECONDS — coverage-guided fuzzing of one parser with AFL++ and SharpFuzz, for SECONDS.
-# Builds fuzz/Rnn.Fuzz, instruments copies of Rnn.Runtime.dll and Rnn.Training.dll (SharpFuzz.CommandLine, a local
+# Builds fuzz/Rnn.Fuzz, instruments copies of Rnn.Runtime, Rnn.Training and Rnn.Workloads (SharpFuzz.CommandLine, a local
 # dotnet tool), and runs afl-fuzz under nice 19 on fuzz/corpus/TARGET with the target's dictionary. Findings go to
 # fuzz/findings/TARGET/<time>/default/{crashes,hangs}; reproduce one with
 #   dotnet fuzz/out/build/rnn-fuzz.dll TARGET --replay FILE     (the uninstrumented build: the instrumented
@@ -28,7 +28,7 @@ if [[ ! -f $stamp ]] || [[ -n $(find "$here/../src" "$here/Rnn.Fuzz" "$here/../D
   dotnet build "$here/Rnn.Fuzz" -c Release -o "$build" -v q -nologo >&2
   rm -rf "$inst" && cp -r "$build" "$inst"
   (cd "$here" && dotnet tool restore >/dev/null && \
-    for dll in Rnn.Runtime.dll Rnn.Training.dll; do dotnet sharpfuzz "$inst/$dll" >/dev/null; done)
+    for dll in Rnn.Runtime.dll Rnn.Training.dll Rnn.Workloads.dll; do dotnet sharpfuzz "$inst/$dll" >/dev/null; done)
   touch "$stamp"
 fi
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Rnn.Training.Workloads;
+using Rnn.Workloads;
 
 namespace Rnn.Fuzz;
 
@@ -20,7 +20,7 @@ internal static class SeedModels
 
     /// <summary>The parsed <see cref="WordIndexJson"/> (made on first use: under AFL nothing instrumented may run before
     /// SharpFuzz maps the coverage memory).</summary>
-    public static Rnn.Training.Data.ImdbWordIndex WordIndex() => Rnn.Training.Data.ImdbWordIndex.Parse(Encoding.UTF8.GetBytes(WordIndexJson), "seed");
+    public static Rnn.Workloads.Data.ImdbWordIndex WordIndex() => Rnn.Workloads.Data.ImdbWordIndex.Parse(Encoding.UTF8.GetBytes(WordIndexJson), "seed");
 
     private static readonly string[] Reviews =
     [

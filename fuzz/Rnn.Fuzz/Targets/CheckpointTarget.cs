@@ -1,6 +1,6 @@
 using Rnn.Runtime.IO;
 using Rnn.Training.Checkpoints;
-using Rnn.Training.Workloads;
+using Rnn.Workloads;
 
 namespace Rnn.Fuzz.Targets;
 

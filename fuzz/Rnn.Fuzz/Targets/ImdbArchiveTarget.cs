@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using Rnn.Training.Data;
+using Rnn.Workloads.Data;
 
 namespace Rnn.Fuzz.Targets;
 

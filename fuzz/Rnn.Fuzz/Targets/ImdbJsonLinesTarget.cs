@@ -1,4 +1,4 @@
-using Rnn.Training.Data;
+using Rnn.Workloads.Data;
 
 namespace Rnn.Fuzz.Targets;
 

@@ -1,5 +1,5 @@
-using Rnn.Training.Data;
-using Rnn.Training.Workloads;
+using Rnn.Workloads.Data;
+using Rnn.Workloads;
 
 namespace Rnn.Fuzz.Targets;
 
