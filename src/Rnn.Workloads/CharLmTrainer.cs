@@ -126,7 +126,9 @@ public sealed class CharLmTrainer : IDisposable
         }
         if (!run.Extra.TryGetValue(VocabularyKey, out string? vocabularyText))
             throw new RnnFormatException($"{checkpointPath}: no '{VocabularyKey}' in the run state; not a char model checkpoint.", checkpointPath);
-        CharVocabulary vocabulary = CharVocabulary.FromMetadataString(vocabularyText);
+        CharVocabulary vocabulary;
+        try { vocabulary = CharVocabulary.FromMetadataString(vocabularyText); }
+        catch (ArgumentException e) { throw new RnnFormatException($"{checkpointPath}: invalid vocabulary: {e.Message}", checkpointPath, inner: e); }
         CharCorpus corpus;
         try { corpus = CharCorpus.Load(textPath, settings.ValidationFraction, vocabulary); }
         catch (Exception e) when (e is ArgumentException or RnnFormatException)

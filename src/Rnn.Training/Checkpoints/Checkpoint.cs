@@ -66,6 +66,9 @@ public static class Checkpoint
         try { config.Validate(); }
         catch (ArgumentException e) { throw new RnnFormatException($"{path}: invalid configuration: {e.Message}", path, inner: e); }
         RunState run = ParseJson(file, RunKey, TrainingJsonContext.Default.RunState);
+        // JSON can say "extra": null or "random_state": null; every reader of the run state expects them present.
+        if (run.Extra is null || run.RandomState is null)
+            throw new RnnFormatException($"{path}: metadata '{RunKey}' has a null {(run.Extra is null ? "extra" : "random_state")}.", path);
         SequenceModel model = SequenceModel.FromTensors(config, file);
         var state = new List<(string, float[])>();
         foreach (string name in file.Names)

@@ -49,6 +49,8 @@ public sealed record SequenceModelConfig
         Positive(HiddenSize, "hidden size");
         Positive(NumLayers, "layer count");
         Positive(OutputSize, "output size");
+        // A config from a file may say "cell": null (found by fuzzing checkpoints).
+        if (Cell is null) throw new ArgumentException("The model's cell is missing (null); expected lstm, gru, rnn-tanh or rnn-relu.");
         _ = CellKind;
         Rate(Dropout, "dropout");
         Rate(InputDropout, "input dropout");

@@ -85,6 +85,11 @@ internal static class ImdbJsonLinesReader
         {
             throw new RnnFormatException($"IMDB JSON lines file '{path}', line {lineNumber}: invalid JSON ({e.Message})", path, inner: e);
         }
+        catch (InvalidOperationException e)
+        {
+            // Utf8JsonReader throws this when a string holds invalid UTF-8 (found by fuzzing).
+            throw new RnnFormatException($"IMDB JSON lines file '{path}', line {lineNumber}: a string is not valid UTF-8 ({e.Message})", path, inner: e);
+        }
         if (label is not (0 or 1)) throw Error(label == -1 ? "has no \"label\"" : $"has label {label}, expected 0 or 1");
         if (textLength < 0) throw Error("has no \"text\"");
         visitor(new ImdbReviewInfo(label, id, rating), text.Chars(textLength));

@@ -1,8 +1,10 @@
 using System.Text;
 using Rnn.Runtime.IO;
-using Rnn.Training.Data;
+using Rnn.Tests.TestSupport;
+using Rnn.Training.Checkpoints;
 using Rnn.Training.Models;
-using Rnn.Training.Workloads;
+using Rnn.Workloads;
+using Rnn.Workloads.Data;
 
 namespace Rnn.Tests.Fuzzing;
 
@@ -45,5 +47,76 @@ public class FuzzFindingsTests
         Assert.Equal(8, maxLength);
         Assert.Equal(index.Count, tokenizer.WordIndex.Count);
         for (int rank = 1; rank <= index.MaxRank; rank++) Assert.Equal(index.GetWord(rank), tokenizer.WordIndex.GetWord(rank));
+    }
+
+    // checkpoint, checkpoint-meta: a config whose "cell" is missing or misspelt ("ce(l") deserialised to a null cell and
+    // ended in a NullReferenceException in CellKinds.Parse; a run state whose "extra" is misspelt ("exTra") gave a null
+    // dictionary and a NullReferenceException in CharLmModel.Load.
+    [Theory]
+    [InlineData(Checkpoint.ConfigKey, "\"cell\":", "\"ce(l\":", "cell")]
+    [InlineData(Checkpoint.ConfigKey, "\"cell\":\"gru\"", "\"cell\":null", "cell")]
+    [InlineData(Checkpoint.RunKey, "\"extra\":", "\"exTra\":", "extra")]
+    [InlineData(Checkpoint.RunKey, "\"random_state\":", "\"rane\":", "random_state")]
+    public void Checkpoint_metadata_missing_a_field_is_a_format_error(string key, string find, string replace, string named)
+    {
+        using var dir = new TempDirectory();
+        string path = EditedCharLmCheckpoint(dir, key, find, replace);
+        var error = Assert.Throws<RnnFormatException>(() => Checkpoint.Load(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains(named, error.Message);
+        Assert.Throws<RnnFormatException>(() => CharLmModel.Load(path));
+        Assert.Throws<RnnFormatException>(() => CharLmTrainer.Resume(path, dir.File("text.txt"), steps: 3, epochs: null, threads: 1));
+    }
+
+    // checkpoint: a saved vocabulary out of order ended Resume in CharVocabulary's ArgumentException (`charlm sample`
+    // already named it as the checkpoint's fault).
+    [Fact]
+    public void Resume_with_a_corrupt_vocabulary_is_a_format_error()
+    {
+        using var dir = new TempDirectory();
+        string path = EditedCharLmCheckpoint(dir, Checkpoint.RunKey, "\"vocabulary\":\"\\n", "\"vocabulary\":\"U\\n");
+        var error = Assert.Throws<RnnFormatException>(() => CharLmTrainer.Resume(path, dir.File("text.txt"), steps: 3, epochs: null, threads: 1));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("vocabulary", error.Message);
+    }
+
+    // imdb-jsonl: invalid UTF-8 inside "text" ended in Utf8JsonReader's InvalidOperationException.
+    [Fact]
+    public void Imdb_json_line_with_invalid_utf8_text_is_a_format_error_naming_the_line()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("train.jsonl");
+        File.WriteAllBytes(path, [.. "{\"label\": 1, \"text\": \"ok\"}\n{\"label\": 0, \"text\": \"t"u8, 0x81, .. "o long\"}\n"u8]);
+        var error = Assert.Throws<RnnFormatException>(() => ImdbReviewReader.Read(
+            new ImdbSource(ImdbSourceKind.JsonLines, path, ImdbSplit.Train, null), (_, _) => { }));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("line 2", error.Message);
+        Assert.Contains("UTF-8", error.Message);
+    }
+
+    /// <summary>A one-step char-rnn checkpoint (and its text.txt) whose metadata <paramref name="key"/> has
+    /// <paramref name="find"/> replaced by <paramref name="replace"/>.</summary>
+    private static string EditedCharLmCheckpoint(TempDirectory dir, string key, string find, string replace)
+    {
+        string text = dir.File("text.txt");
+        File.WriteAllText(text, "To be, or not to be: that is the question.\nWhether 'tis nobler in the mind to suffer\n");
+        var settings = new CharLmSettings
+        {
+            Cell = "gru", Hidden = 4, Layers = 1, Embed = 3, SeqLength = 4, Batch = 2, Steps = 1, Threads = 1, Shards = 1,
+            EvalEvery = 1, EvalChunks = 1, ValidationFraction = 0.2,
+        };
+        string original = dir.File("original.safetensors");
+        using (CharLmTrainer trainer = CharLmTrainer.Create(text, settings)) trainer.Train(original);
+        var writer = new SafeTensorsWriter();
+        using (SafeTensorsFile file = SafeTensorsFile.Open(original))
+        {
+            writer.AddAll(file);
+            foreach (KeyValuePair<string, string> pair in file.Metadata) writer.Metadata[pair.Key] = pair.Value;
+        }
+        Assert.Contains(find, writer.Metadata[key]);
+        writer.Metadata[key] = writer.Metadata[key].Replace(find, replace, StringComparison.Ordinal);
+        string edited = dir.File("edited.safetensors");
+        writer.Save(edited);
+        return edited;
     }
 }
