@@ -29,7 +29,7 @@ public static class CellKinds
     public static bool HasCellState(this CellKind cell) => cell == CellKind.Lstm;
 
     /// <summary>Parses the names the CLI and files use: lstm, gru, rnn-tanh (or rnn, tanh), rnn-relu (or relu).</summary>
-    public static CellKind Parse(string text) => text.Trim().ToLowerInvariant() switch
+    public static CellKind Parse(string text) => (text ?? throw new ArgumentException("The cell kind is missing: expected lstm, gru, rnn-tanh or rnn-relu.", nameof(text))).Trim().ToLowerInvariant() switch
     {
         "lstm" => CellKind.Lstm,
         "gru" => CellKind.Gru,

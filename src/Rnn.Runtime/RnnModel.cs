@@ -112,7 +112,13 @@ public sealed class RnnModel : IDisposable
         RnnArchitecture arch = PyTorchStateDict.Infer(source, cell, prefix);
         int rows = arch.GateCount * arch.HiddenSize;
         var weights = new RecurrentLayerWeights[arch.NumLayers * arch.Directions];
-        int largest = rows * Math.Max(arch.LayerInputSize(arch.NumLayers - 1), Math.Max(arch.InputSize, arch.HiddenSize));
+        // In long: a large stack's sizes (2-layer bidirectional H = 16384) pass int's range.
+        long largestLong = (long)rows * Math.Max(arch.LayerInputSize(arch.NumLayers - 1), Math.Max(arch.InputSize, arch.HiddenSize));
+        if (largestLong > Array.MaxLength)
+            throw new RnnFormatException(
+                $"{source.SourceName}: a weight of {arch.NumLayers}-layer {(arch.Bidirectional ? "bidirectional " : "")}{arch.Cell.ToName()} with input {arch.InputSize} and hidden {arch.HiddenSize} " +
+                $"has {largestLong} values, more than one array holds ({Array.MaxLength}).", source.SourceName);
+        int largest = (int)largestLong;
         float[] wih = ArrayPool<float>.Shared.Rent(largest);
         float[] whh = ArrayPool<float>.Shared.Rent(rows * arch.HiddenSize);
         float[] bih = new float[rows], bhh = new float[rows];

@@ -20,6 +20,9 @@ public sealed record CharLmSettings
     /// <summary>Optimizer steps to train in total (counted from the start of the run, not from a resume).</summary>
     public long? Steps { get; init; }
 
+    /// <summary>The most steps a run may ask for (a trillion: centuries at any speed reached here).</summary>
+    public const long MaxSteps = 1_000_000_000_000;
+
     /// <summary>Passes over the training split, when <see cref="Steps"/> is not given (default 1).</summary>
     public int? Epochs { get; init; }
 
@@ -64,6 +67,7 @@ public sealed record CharLmSettings
         OptionChecks.Positive(EvalEvery, "--eval-every");
         if (EvalChunks < 0) throw new ArgumentException($"--eval-chunks must be 0 (all) or positive, got {EvalChunks}.");
         if (Steps is { } s && s <= 0) throw new ArgumentException($"--steps must be positive, got {s}.");
+        if (Steps > MaxSteps) throw new ArgumentException($"--steps {Steps} is more than the {MaxSteps} a run may take.");
         if (Epochs is { } e && e <= 0) throw new ArgumentException($"--epochs must be positive, got {e}.");
         if (Steps is not null && Epochs is not null) throw new ArgumentException("give --steps or --epochs, not both.");
         OptionChecks.ShardsDivideBatch(Batch, EffectiveShards);

@@ -36,10 +36,15 @@ public sealed class ImdbClassifier : IDisposable
         _row = new int[maxLength];
     }
 
+    /// <summary>The longest review (in word ids) a checkpoint may ask for; IMDB's longest has about 2,500 words.</summary>
+    public const int MaxReviewLength = 100_000;
+
     public static ImdbClassifier Load(string path, int maxBatch = 64)
     {
         Checkpoint.Loaded loaded = Checkpoint.Load(path, ImdbTrainer.Workload);
         var (tokenizer, maxLength) = ImdbTokenization.Read(loaded.Run, path);
+        if (maxLength > MaxReviewLength)
+            throw new Rnn.Runtime.IO.RnnFormatException($"{path}: maxlen {maxLength} is more than the {MaxReviewLength} word ids a review may have.", path);
         SequenceModelConfig c = loaded.Model.Config;
         if (c.Output != OutputMode.ManyToOne || c.OutputSize != 1 || c.VocabularySize != tokenizer.VocabularySize)
             throw new Rnn.Runtime.IO.RnnFormatException(

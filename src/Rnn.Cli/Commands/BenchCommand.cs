@@ -51,6 +51,8 @@ internal static class BenchCommand
         return command;
     }
 
+    private const int MaxSteps = 100_000_000;
+
     private static int Run(string? cellText, int hidden, int? inputSize, int layers, int batch, int steps, string? weightsPath, string? kernel, string precisionText, bool json)
     {
         Options.RequirePositive(hidden, "--hidden");
@@ -58,6 +60,7 @@ internal static class BenchCommand
         Options.RequirePositive(batch, "--batch");
         Options.RequirePositive(steps, "--steps");
         if (inputSize is { } i) Options.RequirePositive(i, "--input");
+        if (steps > MaxSteps) throw new UsageException($"--steps {steps} is more than the {MaxSteps:N0} steps one benchmark times.");
         Options.RequireExisting(weightsPath, "--weights");
         CellKind? givenCell = Options.ParseCell(cellText);
         CellKind cell = givenCell ?? CellKind.Lstm;
@@ -71,6 +74,9 @@ internal static class BenchCommand
         // The largest weight and a step's buffers must each fit in an array.
         if (weightsPath is null && (double)cell.GateCount() * hidden * Math.Max(inputSize ?? hidden, hidden) > Array.MaxLength)
             throw new UsageException($"--hidden {hidden} and --input {inputSize ?? hidden} are too large: a weight would exceed {Array.MaxLength} values.");
+        // The random state_dict, its packed copy and the fused step copy (4 bytes a float), then the timing array.
+        if (weightsPath is null)
+            MemoryBudget.Require(3 * 4 * MemoryBudget.RecurrentWeights(cell, inputSize ?? hidden, hidden, layers) + 8.0 * steps, "this benchmark");
         using RnnModel model = weightsPath is null
             ? RnnModel.CreateRandom(cell, inputSize ?? hidden, hidden, layers, kernelPath: forced)
             : RnnModel.Load(weightsPath, givenCell, kernelPath: forced);
@@ -78,6 +84,7 @@ internal static class BenchCommand
             throw new UsageException($"--input {given} disagrees with {weightsPath}, whose input size is {model.InputSize}; leave --input out with --weights.");
         if ((double)batch * Math.Max((double)model.Cell.GateCount() * model.HiddenSize, model.InputSize) > Array.MaxLength)
             throw new UsageException($"--batch {batch} is too large for this model: a step's buffer would exceed {Array.MaxLength} values.");
+        MemoryBudget.Require(8.0 * steps, $"--steps {steps}");
         using RnnStream stream = model.CreateStream(batch, precision);
         float[] x = new float[batch * model.InputSize], y = new float[batch * model.HiddenSize];
         var rng = new Random(1);

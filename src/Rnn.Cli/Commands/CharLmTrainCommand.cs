@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Rnn.Cli.Progress;
+using Rnn.Runtime;
 using Rnn.Training.Models;
 using Rnn.Workloads;
 
@@ -79,6 +80,10 @@ internal static class CharLmTrainCommand
         Options.RequireExisting(resumePath, "--resume");
         Options.RequireExisting(text, "--text");
 
+        // Weights, gradients and Adam's two moments at least (4 bytes a float each), before the trainer allocates any.
+        if (resumePath is null)
+            MemoryBudget.Require(4 * 4 * MemoryBudget.RecurrentWeights(Options.ParseCell(settings.Cell) ?? CellKind.Lstm, settings.Embed, settings.Hidden, settings.Layers),
+                "this training run");
         using CharLmTrainer trainer = resumePath is null
             ? CharLmTrainer.Create(text, settings)
             : CharLmTrainer.Resume(resumePath, text, settings.Steps, settings.Epochs, settings.Threads);

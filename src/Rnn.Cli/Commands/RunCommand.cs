@@ -61,7 +61,13 @@ internal static class RunCommand
         float[] c0 = Options.ReadNpyOrEmpty(c0Path, "c0", stateShape, StateMeaning);
         int[] lengths = lengthsText is null ? [] : ParseLengths(lengthsText, batch, seq);
 
-        float[] y = new float[seq * batch * model.OutputSize];
+        // In long: sizes from the file (600,000 x 4 steps of hidden 1,000) pass int's range.
+        long outputs = (long)seq * batch * model.OutputSize;
+        if (outputs > Array.MaxLength)
+            throw new RnnFormatException(
+                $"{inputPath}: x has shape {PyTorchStateDict.Show(x.Shape)}: its output of {seq} x {batch} x {model.OutputSize} = {outputs} values is more than one array holds ({Array.MaxLength}).", inputPath);
+        MemoryBudget.Require(4.0 * outputs * (model.NumLayers > 1 ? 4 : 2), "this run");
+        float[] y = new float[outputs];
         float[] hn = new float[stateShape[0] * batch * model.HiddenSize];
         float[] cn = lstm ? new float[hn.Length] : [];
         using (RnnSession session = model.CreateSession(seq, batch))

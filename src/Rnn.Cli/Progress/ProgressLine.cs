@@ -85,6 +85,7 @@ internal sealed class ProgressLine(string unit, TextWriter output, bool live) : 
     public static string Duration(double seconds)
     {
         if (!double.IsFinite(seconds) || seconds < 0) return "?";
+        if (seconds >= 1e9) return ">30 years"; // TimeSpan ends near 29,000 years; a hostile --steps passes that
         var t = TimeSpan.FromSeconds(Math.Round(seconds));
         return t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : t.TotalMinutes >= 1 ? $"{t.Minutes}m{t.Seconds:D2}s" : $"{t.Seconds}s";
     }

@@ -65,6 +65,15 @@ public static class Checkpoint
         SequenceModelConfig config = ParseJson(file, ConfigKey, TrainingJsonContext.Default.SequenceModelConfig);
         try { config.Validate(); }
         catch (ArgumentException e) { throw new RnnFormatException($"{path}: invalid configuration: {e.Message}", path, inner: e); }
+        // Checked against the tensors actually stored before anything is allocated for the configuration.
+        double stored = 0;
+        foreach (string name in file.Names)
+            if (name != CarriedStateName && !name.StartsWith(OptimizerPrefix, StringComparison.Ordinal)) stored += file.GetElementCount(name);
+        // More than stored is refused here; fewer (tensors the configuration has no use for) is named below, tensor by tensor.
+        if (config.ParameterCount() > stored)
+            throw new RnnFormatException(
+                $"{path}: its configuration ({config.Cell}, {config.NumLayers} x hidden {config.HiddenSize}, vocabulary {config.VocabularySize}, " +
+                $"embed {config.EmbeddingSize}, outputs {config.OutputSize}) makes {config.ParameterCount():0} parameters, but the file stores {stored:0}.", path);
         RunState run = ParseJson(file, RunKey, TrainingJsonContext.Default.RunState);
         // JSON can say "extra": null or "random_state": null; every reader of the run state expects them present.
         if (run.Extra is null || run.RandomState is null)

@@ -42,6 +42,18 @@ public sealed record SequenceModelConfig
     public RnnArchitecture RecurrentArchitecture() =>
         new(CellKind, EmbeddingSize, HiddenSize, NumLayers, Bidirectional: false, HasBias: true, Prefix: SequenceModel.RecurrentPrefix);
 
+    /// <summary>Largest hidden size and layer count a configuration may state: a corrupt or hostile one is refused
+    /// before anything is allocated for it.</summary>
+    public const int MaxHiddenSize = 1 << 16, MaxLayers = 1024;
+
+    /// <summary>Every parameter the configuration implies, in double (a hostile configuration passes long's range).</summary>
+    public double ParameterCount()
+    {
+        double g = CellKind.GateCount(), h = HiddenSize, recurrent = 0;
+        for (int l = 0; l < NumLayers; l++) recurrent += g * h * ((l == 0 ? EmbeddingSize : h) + h) + 2 * g * h;
+        return (double)VocabularySize * EmbeddingSize + recurrent + (double)OutputSize * h + OutputSize;
+    }
+
     public void Validate()
     {
         Positive(VocabularySize, "vocabulary size");
@@ -51,6 +63,8 @@ public sealed record SequenceModelConfig
         Positive(OutputSize, "output size");
         // A config from a file may say "cell": null (found by fuzzing checkpoints).
         if (Cell is null) throw new ArgumentException("The model's cell is missing (null); expected lstm, gru, rnn-tanh or rnn-relu.");
+        if (HiddenSize > MaxHiddenSize) throw new ArgumentException($"The model's hidden size {HiddenSize} is more than the {MaxHiddenSize} allowed.");
+        if (NumLayers > MaxLayers) throw new ArgumentException($"The model's layer count {NumLayers} is more than the {MaxLayers} allowed.");
         _ = CellKind;
         Rate(Dropout, "dropout");
         Rate(InputDropout, "input dropout");

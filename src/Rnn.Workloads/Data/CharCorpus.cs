@@ -46,11 +46,15 @@ public sealed class CharCorpus
     /// Loads a UTF-8 text file. With <paramref name="vocabulary"/> null the vocabulary is built from the whole file;
     /// pass a checkpoint's vocabulary to keep ids stable (then a character outside it is an error).
     /// </summary>
+    /// <summary>The largest text read (256 MiB): its ids and batches take several times that.</summary>
+    public const long MaxBytes = 256L << 20;
+
     public static CharCorpus Load(string path, double validationFraction = 0.05, CharVocabulary? vocabulary = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"char corpus file not found: '{path}'", path);
-        byte[] bytes = File.ReadAllBytes(path);
+        // Bounded: /dev/zero, /dev/urandom or a multi-GB file is refused (by its size up front where it has one).
+        byte[] bytes = Rnn.Runtime.IO.InputFiles.ReadAllBytes(path, MaxBytes, "char corpus");
         ReadOnlySpan<byte> content = bytes;
         ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
         if (content.StartsWith(bom)) content = content[bom.Length..];
