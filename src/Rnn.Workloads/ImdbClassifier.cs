@@ -73,8 +73,18 @@ public sealed class ImdbClassifier : IDisposable
     /// <summary>P(positive) of a raw review, tokenised and padded as in training.</summary>
     public float Probability(string text)
     {
-        int[] ids = Tokenizer.Encode(text);
-        KerasSequencePadding.PadSequence(ids, _row);
+        ArgumentNullException.ThrowIfNull(text);
+        int[] ids = new int[KerasImdbTokenizer.MaxIdCount(text.Length)];
+        int count = Tokenizer.Encode(text, ids, out int outOfVocabulary, out int unknown);
+        // Scored anyway, such a review would be padding and start/oov ids alone: a number that says nothing about it.
+        if (count - 1 - outOfVocabulary == 0)
+        {
+            int words = count - 1 + (Tokenizer.UnknownWords == UnknownWordHandling.Skip ? unknown : 0);
+            throw new ArgumentException(words == 0
+                ? "the review has no words to score."
+                : $"none of the review's {words} words is among the model's {Tokenizer.VocabularySize} known words: there is nothing to score.");
+        }
+        KerasSequencePadding.PadSequence(ids.AsSpan(0, count), _row);
         Span<float> logit = stackalloc float[1];
         Logits(_row, 1, logit);
         return 1f / (1f + MathF.Exp(-logit[0]));

@@ -43,6 +43,20 @@ public class ImdbCommandTests
         float p = float.Parse(positive.StdOut.Trim(), CultureInfo.InvariantCulture), n = float.Parse(negative.StdOut.Trim(), CultureInfo.InvariantCulture);
         Assert.InRange(p, 0.5f, 1f);
         Assert.InRange(n, 0f, 0.5f);
+
+        // A review from a file scores as the same words given as arguments; bad or empty reviews are named, not scored.
+        string review = tmp.File("review.txt"), invalid = tmp.File("invalid.txt"), empty = tmp.File("empty.txt"), garbage = tmp.File("garbage.txt");
+        File.WriteAllText(review, "a wonderful film, i loved the story and the actor was great");
+        File.WriteAllBytes(invalid, [(byte)'g', (byte)'o', (byte)'o', (byte)'d', 0xC3, 0x28]);
+        File.WriteAllText(empty, "  ...  ");
+        File.WriteAllText(garbage, "zzqxv qqxzw vvkqz");
+        var fromFile = CliRunner.Run("imdb", "predict", "--model", model, "--file", review);
+        Assert.True(fromFile.ExitCode == 0, fromFile.StdErr);
+        Assert.Equal(positive.StdOut, fromFile.StdOut);
+        CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", invalid], "invalid.txt");
+        CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", empty], "no words");
+        CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", garbage], "none of the review's 3 words");
+        CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", review, "great"], "--file");
     }
 
     [Fact]

@@ -113,4 +113,24 @@ public class ResourceLimitTests
         Assert.Contains("big.safetensors", e.Message);
         Assert.Contains("hidden 16384", e.Message);
     }
+
+    [Fact]
+    public void MessagesEscapeControlBytesFromFiles()
+    {
+        using var tmp = new TempDirectory();
+        string weights = tmp.File("lstm.safetensors"), x = tmp.File("evil.npy");
+        var writer = new SafeTensorsWriter();
+        writer.AddAll(RnnModel.RandomStateDict(CellKind.Lstm, 1, 4));
+        writer.Save(weights);
+        // A dtype that clears the screen and starts a second line, were it printed as is.
+        string dict = "{'descr': '\u001b[2J\n<f9', 'fortran_order': False, 'shape': (1, 1, 1), }";
+        var header = System.Text.Encoding.Latin1.GetBytes(dict.PadRight(117) + "\n");
+        byte[] bytes = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0, .. header, 0, 0, 0, 0];
+        File.WriteAllBytes(x, bytes);
+        var r = CliRunner.Run("run", "--weights", weights, "--input", x, "--output", tmp.File("y.npy"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.DoesNotContain('\u001b', r.StdErr);
+        Assert.Single(r.StdErr.Trim().Split('\n'));
+        Assert.Contains("evil.npy", r.StdErr);
+    }
 }
