@@ -9,6 +9,12 @@ namespace Rnn.Workloads.Data;
 /// </summary>
 public sealed class ImdbWordIndex
 {
+    /// <summary>The largest rank accepted is this many times the word count, plus <see cref="MaxRankSlack"/>.</summary>
+    public const int MaxRankPerWord = 4;
+
+    /// <summary>See <see cref="MaxRankPerWord"/>.</summary>
+    public const int MaxRankSlack = 1024;
+
     private readonly Dictionary<string, int> _rankByWord;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _rankBySpan;
     private readonly string?[] _wordByRank;
@@ -76,6 +82,14 @@ public sealed class ImdbWordIndex
             throw new RnnFormatException($"IMDB word index '{where}' is not valid UTF-8 JSON: {e.Message}", sourceName, inner: e);
         }
         if (rankByWord.Count == 0) throw new RnnFormatException($"IMDB word index '{where}' is empty", sourceName);
+        // Memory here and in a checkpoint's copy of the index grows with the largest rank, so it may not run far past
+        // the words the file holds (Keras's ranks are dense: 88,584 words, ranks 1..88,584). Found by fuzzing: a
+        // 53-byte index with one rank of 688,584 allocated 30 MB; one of 2,000,000,000 would ask for 16 GB.
+        long rankLimit = MaxRankPerWord * (long)rankByWord.Count + MaxRankSlack;
+        if (maxRank > rankLimit)
+            throw new RnnFormatException(
+                $"IMDB word index '{where}': rank {maxRank} is far past its {rankByWord.Count} words (at most {rankLimit}: " +
+                $"{MaxRankPerWord} x words + {MaxRankSlack}); ranks count words by frequency from 1", sourceName);
 
         var wordByRank = new string?[maxRank + 1];
         foreach (KeyValuePair<string, int> pair in rankByWord)

@@ -37,6 +37,28 @@ public class FuzzFindingsTests
         Assert.Contains("/data/idx.json", error.Message);
     }
 
+    // word-index: a 53-byte index with one rank of 688,584 allocated 30 MB (the rank-indexed word array and the
+    // checkpoint's copy of the index); a rank near int.MaxValue would ask for 16 GB.
+    [Theory]
+    [InlineData("""{"the": 1, "a": 2, "ZilP": 3, "gha":688584, "one": 8}""", 688584)]
+    [InlineData("""{"the": 2000000000}""", 2000000000)]
+    public void Word_index_rank_far_past_its_words_is_a_format_error_before_allocating(string json, int rank)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<RnnFormatException>(() => ImdbWordIndex.Parse(Encoding.UTF8.GetBytes(json), "/data/idx.json"));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 8 << 20, "the refusal allocated 8 MB or more");
+        Assert.Contains($"rank {rank}", error.Message);
+        Assert.Contains("/data/idx.json", error.Message);
+    }
+
+    [Fact]
+    public void Word_index_with_gaps_within_the_limit_is_accepted()
+    {
+        var index = ImdbWordIndex.Parse("""{"the": 1, "rare": 1028}"""u8); // 4 x 2 words + 1024 = 1032
+        Assert.Equal(1028, index.MaxRank);
+        Assert.Equal("rare", index.GetWord(1028));
+    }
+
     [Fact]
     public void Word_index_survives_a_checkpoint_round_trip()
     {
