@@ -24,20 +24,22 @@ internal static class ImdbArchiveReader
                 if (entry.Length > int.MaxValue)
                     throw new RnnFormatException($"IMDB archive '{path}': entry '{entry.Name}' is too large ({entry.Length} bytes)", path);
                 int length = (int)entry.Length;
-                byte[] bytes = buffer.Bytes(length);
+                ReadOnlySpan<byte> bytes = [];
                 if (length > 0)
                 {
                     Stream data = entry.DataStream
                         ?? throw new RnnFormatException($"IMDB archive '{path}': entry '{entry.Name}' has no data", path);
-                    data.ReadExactly(bytes, 0, length);
+                    bytes = buffer.ReadExactly(data, length);
                 }
-                visitor(review, buffer.Decode(bytes.AsSpan(0, length)));
+                visitor(review, buffer.Decode(bytes));
                 count++;
             }
             gzip.VerifyToEnd();
         }
         // A corrupt tar header can surface as any of these from TarReader (an overflowing octal field included).
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or OverflowException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or OverflowException or ArgumentException
+                                      // TarReader refuses sparse entries this way (found by fuzzing).
+                                      or NotSupportedException)
         {
             string where = entryName is null ? "" : $" after entry '{entryName}'";
             throw new RnnFormatException($"IMDB archive '{path}' is corrupt or truncated{where}: {e.Message}", path, inner: e);
