@@ -1,11 +1,14 @@
 using BenchmarkDotNet.Attributes;
 using Rnn.Benchmarks.Infrastructure;
+using Rnn.Benchmarks.Ours;
+using Rnn.Runtime.Kernels;
 
 namespace Rnn.Benchmarks;
 
 /// <summary>
 /// Whole sequence, one LSTM layer, input = hidden = 256, 100 steps, from zero state, all outputs written:
-/// x (100, B, 256) → y (100, B, 256). Ours is the baseline (Ratio = peer / ours).
+/// x (100, B, 256) → y (100, B, 256). Ours is the baseline (Ratio = other row / ours). Rows as in
+/// <see cref="StepBenchmarks"/>; the peers project derives from this class.
 /// </summary>
 [MemoryDiagnoser]
 public class SequenceBenchmarks
@@ -16,44 +19,32 @@ public class SequenceBenchmarks
     [Params(1, 16, 64)]
     public int Batch { get; set; }
 
-    private ISequenceRunner _runner = null!;
+    /// <summary>The runner the current row times.</summary>
+    internal ISequenceRunner Runner { get; private set; } = null!;
 
     [GlobalSetup(Target = nameof(Ours))]
-    public void SetupOurs() => Setup(Implementation.Ours);
-
-    [GlobalSetup(Target = nameof(OnnxRuntime))]
-    public void SetupOnnxRuntime() => Setup(Implementation.OnnxRuntime);
-
-    [GlobalSetup(Target = nameof(TorchSharp))]
-    public void SetupTorchSharp() => Setup(Implementation.TorchSharp);
+    public void SetupOurs() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch));
 
     /// <summary>Our session with bfloat16 recurrent weights (opt-in; outputs ~1e-3 from float32's, so not in --verify).</summary>
     [GlobalSetup(Target = nameof(OursBf16))]
-    public void SetupOursBf16() => Setup(null);
+    public void SetupOursBf16() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch, WeightPrecision.BFloat16));
 
-    private void Setup(Implementation? impl)
+    /// <summary>Builds the row's runner (weights, sequence length, batch) and its input, the same for every row.</summary>
+    internal void Setup(Func<RnnWeights, int, int, ISequenceRunner> create)
     {
         var w = RnnWeights.Random(CellType.Lstm, Size, Size);
-        _runner = impl is { } i
-            ? Runners.CreateSequence(i, w, SequenceLength, Batch)
-            : new Ours.OurSequenceRunner(w, SequenceLength, Batch, Rnn.Runtime.Kernels.WeightPrecision.BFloat16);
+        Runner = create(w, SequenceLength, Batch);
         var x = new float[SequenceLength * Batch * Size];
         RnnWeights.Fill(x, new Random(5), 1f);
-        _runner.SetInput(x);
+        Runner.SetInput(x);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _runner.Dispose();
+    public void Cleanup() => Runner.Dispose();
 
     [Benchmark(Baseline = true)]
-    public void Ours() => _runner.Run();
+    public void Ours() => Runner.Run();
 
     [Benchmark]
-    public void OursBf16() => _runner.Run();
-
-    [Benchmark]
-    public void OnnxRuntime() => _runner.Run();
-
-    [Benchmark]
-    public void TorchSharp() => _runner.Run();
+    public void OursBf16() => Runner.Run();
 }

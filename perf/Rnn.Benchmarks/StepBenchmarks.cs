@@ -1,12 +1,16 @@
 using BenchmarkDotNet.Attributes;
 using Rnn.Benchmarks.Infrastructure;
+using Rnn.Benchmarks.Ours;
+using Rnn.Runtime.Kernels;
 
 namespace Rnn.Benchmarks;
 
 /// <summary>
 /// Streaming step, batch 1, input = hidden = Size: h, c ← cell(x, h, c) with the state kept between calls.
-/// Ours is the baseline, so Ratio = peer time / our time (above 1: we are faster).
-/// Each target builds only its own runner, so a process never loads a peer it does not time.
+/// Ours (float32) is the baseline, so Ratio = other row's time / ours. A row is a [Benchmark] method that steps
+/// <see cref="Runner"/> plus a [GlobalSetup] targeting it that builds the runner; each target builds only its own,
+/// so a process never loads code it does not time. The peers project derives from this class and adds its rows
+/// (ONNX Runtime, TorchSharp), so rows added here appear there too, timed in the same run as the peers.
 /// </summary>
 [MemoryDiagnoser]
 public class StepBenchmarks
@@ -17,42 +21,32 @@ public class StepBenchmarks
     [Params(128, 256, 512)]
     public int Size { get; set; }
 
-    private IStepRunner _runner = null!;
+    /// <summary>The runner the current row times.</summary>
+    internal IStepRunner Runner { get; private set; } = null!;
 
     [GlobalSetup(Target = nameof(Ours))]
-    public void SetupOurs() => Setup(Implementation.Ours);
-
-    [GlobalSetup(Target = nameof(OnnxRuntime))]
-    public void SetupOnnxRuntime() => Setup(Implementation.OnnxRuntime);
-
-    [GlobalSetup(Target = nameof(TorchSharp))]
-    public void SetupTorchSharp() => Setup(Implementation.TorchSharp);
+    public void SetupOurs() => Setup(w => new OurStepRunner(w));
 
     /// <summary>Our stream with bfloat16 weights (opt-in; outputs ~1e-3 from float32's, so not in --verify).</summary>
     [GlobalSetup(Target = nameof(OursBf16))]
-    public void SetupOursBf16() => Setup(null);
+    public void SetupOursBf16() => Setup(w => new OurStepRunner(w, precision: WeightPrecision.BFloat16));
 
-    private void Setup(Implementation? impl)
+    /// <summary>Builds the row's runner over this case's weights and input (the same for every row).</summary>
+    internal void Setup(Func<RnnWeights, IStepRunner> create)
     {
         var w = RnnWeights.Random(Cell, Size, Size);
-        _runner = impl is { } i ? Runners.CreateStep(i, w) : new Ours.OurStepRunner(w, precision: Rnn.Runtime.Kernels.WeightPrecision.BFloat16);
+        Runner = create(w);
         var x = new float[Size];
         RnnWeights.Fill(x, new Random(5), 1f);
-        _runner.SetInput(x);
+        Runner.SetInput(x);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _runner.Dispose();
+    public void Cleanup() => Runner.Dispose();
 
     [Benchmark(Baseline = true)]
-    public void Ours() => _runner.Step();
+    public void Ours() => Runner.Step();
 
     [Benchmark]
-    public void OursBf16() => _runner.Step();
-
-    [Benchmark]
-    public void OnnxRuntime() => _runner.Step();
-
-    [Benchmark]
-    public void TorchSharp() => _runner.Step();
+    public void OursBf16() => Runner.Step();
 }

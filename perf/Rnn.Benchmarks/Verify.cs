@@ -1,16 +1,13 @@
 using Rnn.Benchmarks.Infrastructure;
-using Rnn.Benchmarks.Ours;
-using Rnn.Benchmarks.Peers;
 using Rnn.Benchmarks.Reference;
 
 namespace Rnn.Benchmarks;
 
 /// <summary>
-/// <c>--verify</c>: every implementation against the naive reference on random weights and inputs, for LSTM and
-/// GRU, I ≠ H (catches transposed or mis-ordered gate blocks), batch 1 and 3, streaming steps and whole sequences.
-/// Then the char-rnn training step, ours against PyTorch.
-/// Run by hand before trusting a benchmark table (not in CI: it needs TorchSharp's native libraries).
-/// Exit code 1 when any difference exceeds the tolerance.
+/// <c>--verify</c>: every implementation given against the naive reference on random weights and inputs, for LSTM and
+/// GRU, I ≠ H (catches transposed or mis-ordered gate blocks), batch 1 and 3, streaming steps and whole sequences;
+/// then the extra check, if any (the peers project: the char-rnn training step, ours against PyTorch).
+/// Run by hand before trusting a benchmark table. Exit code 1 when any difference exceeds the tolerance.
 /// </summary>
 internal static class Verify
 {
@@ -20,7 +17,7 @@ internal static class Verify
 
     private const float Tolerance = 2e-5f; // values are in (-1, 1); fp32 sums of ≤ 512 products differ by ~1e-6
 
-    public static int Run()
+    public static int Run(IReadOnlyList<Implementation> implementations, Func<bool>? extraCheck)
     {
         bool ok = true;
         foreach (CellType cell in Enum.GetValues<CellType>())
@@ -28,15 +25,15 @@ internal static class Verify
                 foreach (int batch in new[] { 1, 3 })
                 {
                     var w = RnnWeights.Random(cell, input, hidden, seed: input * 31 + hidden + batch);
-                    ok &= CheckSteps(w, batch, steps: 6);
-                    ok &= CheckSequence(w, steps: 9, batch);
+                    ok &= CheckSteps(implementations, w, batch, steps: 6);
+                    ok &= CheckSequence(implementations, w, steps: 9, batch);
                 }
-        ok &= CheckTraining(steps: 4);
+        if (extraCheck is not null) ok &= extraCheck();
         Console.WriteLine(ok ? "verify: all implementations agree with the reference" : "verify: MISMATCH (see above)");
         return ok ? 0 : 1;
     }
 
-    private static bool CheckSteps(RnnWeights w, int batch, int steps)
+    private static bool CheckSteps(IReadOnlyList<Implementation> implementations, RnnWeights w, int batch, int steps)
     {
         int I = w.InputSize, H = w.HiddenSize;
         var rng = new Random(7);
@@ -55,9 +52,9 @@ internal static class Verify
             refH[t] = (float[])h.Clone();
         }
         bool ok = true;
-        foreach (Implementation impl in Enum.GetValues<Implementation>())
+        foreach (Implementation impl in implementations)
         {
-            using IStepRunner runner = Runners.CreateStep(impl, w, batch);
+            using IStepRunner runner = impl.CreateStep(w, batch);
             var got = new float[batch * H];
             float worst = 0;
             // Two passes with a Reset between: state must really start from zero again.
@@ -72,12 +69,12 @@ internal static class Verify
                     worst = MathF.Max(worst, MaxAbsDiff(got, refH[t]));
                 }
             }
-            ok &= Report($"step     {w.Cell,-4} I={I,3} H={H,3} B={batch}     {impl,-11}", worst, Counts(impl, w));
+            ok &= Report($"step     {w.Cell,-4} I={I,3} H={H,3} B={batch}     {impl.Name,-11}", worst, Counts(impl, w));
         }
         return ok;
     }
 
-    private static bool CheckSequence(RnnWeights w, int steps, int batch)
+    private static bool CheckSequence(IReadOnlyList<Implementation> implementations, RnnWeights w, int steps, int batch)
     {
         int I = w.InputSize, H = w.HiddenSize;
         var x = new float[steps * batch * I];
@@ -85,9 +82,9 @@ internal static class Verify
         var expected = new float[steps * batch * H];
         NaiveRnn.Run(w, x, expected, new float[batch * H], new float[batch * H], steps, batch);
         bool ok = true;
-        foreach (Implementation impl in Enum.GetValues<Implementation>())
+        foreach (Implementation impl in implementations)
         {
-            using ISequenceRunner runner = Runners.CreateSequence(impl, w, steps, batch);
+            using ISequenceRunner runner = impl.CreateSequence(w, steps, batch);
             runner.SetInput(x);
             var got = new float[expected.Length];
             float worst = 0;
@@ -97,30 +94,7 @@ internal static class Verify
                 runner.CopyOutput(got);
                 worst = MathF.Max(worst, MaxAbsDiff(got, expected));
             }
-            ok &= Report($"sequence {w.Cell,-4} I={I,3} H={H,3} B={batch} T={steps} {impl,-11}", worst, Counts(impl, w));
-        }
-        return ok;
-    }
-
-    /// <summary>
-    /// The char-rnn training step, ours against PyTorch from the same initial weights and data: the loss of every
-    /// step (each after the previous updates) must agree. Adam divides by √v, so tiny gradient differences in
-    /// near-zero components move weights by up to lr; hence a looser, relative tolerance than inference.
-    /// </summary>
-    private static bool CheckTraining(int steps)
-    {
-        const double RelativeTolerance = 1e-4;
-        var work = new CharRnnWorkload(chunks: 3);
-        using ITrainingRunner ours = new OurTrainingRunner(work, threads: 1);
-        using ITrainingRunner torch = new TorchSharpTrainingRunner(work, threads: 1);
-        bool ok = true;
-        for (int s = 0; s < steps; s++)
-        {
-            double a = ours.Step(), b = torch.Step();
-            double rel = Math.Abs(a - b) / Math.Abs(b);
-            bool good = rel <= RelativeTolerance;
-            Console.WriteLine($"training char-rnn step {s}: loss ours {a:F6} TorchSharp {b:F6} relative diff {rel:E2} {(good ? "ok" : "FAIL")}");
-            ok &= good;
+            ok &= Report($"sequence {w.Cell,-4} I={I,3} H={H,3} B={batch} T={steps} {impl.Name,-11}", worst, Counts(impl, w));
         }
         return ok;
     }
@@ -143,7 +117,7 @@ internal static class Verify
     /// not 128/256/512; ONEDNN_MAX_CPU_ISA=AVX2 makes it right. That is reported, not counted.)
     /// </summary>
     private static bool Counts(Implementation impl, RnnWeights w) =>
-        impl == Implementation.Ours || (w.InputSize == w.HiddenSize && Array.IndexOf(BenchmarkedSizes, w.HiddenSize) >= 0);
+        impl.IsOurs || (w.InputSize == w.HiddenSize && Array.IndexOf(BenchmarkedSizes, w.HiddenSize) >= 0);
 
     private static bool Report(string what, float worst, bool counts)
     {

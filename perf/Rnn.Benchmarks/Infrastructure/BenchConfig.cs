@@ -1,59 +1,33 @@
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
 using Perfolizer.Horology;
 
 namespace Rnn.Benchmarks.Infrastructure;
 
 /// <summary>
-/// One short job for the whole suite (it must finish in under 15 minutes on 2 shared cores): one launch,
-/// 4 warm-up and 15 measured iterations of ~150 ms each (about 4 minutes for the 36 cases, plus the build).
-/// Every benchmark is single-threaded: ONNX Runtime and libtorch are set to one thread, and OMP_NUM_THREADS=1
-/// so libgomp starts no pool. glibc malloc settings spare libtorch a page-fault storm per call. The child
-/// project is built by <see cref="PatchedCsProjGenerator"/> (TorchSharp's GLIBCXX fix). Columns add the median
-/// (what the README reports) and GFLOP/s computed from it.
+/// One short job for the whole suite (it must finish in minutes on 2 shared cores): one launch, 4 warm-up and 15
+/// measured iterations of ~150 ms each. Columns add the median (what the README reports) and GFLOP/s computed from it;
+/// the full JSON export (every iteration) is what <c>rnn bench compare</c> reads.
 /// </summary>
 internal static class BenchConfig
 {
-    public static IConfig Create() =>
+    public static IConfig Create(Job job) =>
         DefaultConfig.Instance
-            // Not AsDefault: a default job's characteristics (environment included) would overwrite those of the
-            // training benchmarks' second job.
-            .AddJob(ShortJob(tunedMalloc: true))
+            // Not AsDefault: a default job's characteristics (environment included) would overwrite those of a class's
+            // own extra jobs (the peers' training benchmarks add one).
+            .AddJob(job)
             .AddColumn(StatisticColumn.Median, new GflopsColumn())
+            .AddExporter(JsonExporter.Full)
             .WithOptions(ConfigOptions.DisableLogFile);
 
-    /// <summary>The suite's job; without <paramref name="tunedMalloc"/>, glibc's allocator runs as a user's process has
-    /// it (the training benchmarks measure both, since libtorch's step time depends on it by 3-7x).</summary>
-    public static Job ShortJob(bool tunedMalloc)
-    {
-        Job job = Job.Default
-            .WithId(tunedMalloc ? "Short" : "DefaultMalloc")
-            .WithToolchain(PatchedCsProjGenerator.CreateToolchain())
+    /// <summary>The suite's job shape.</summary>
+    public static Job ShortJob(string id = "Short") =>
+        Job.Default
+            .WithId(id)
             .WithLaunchCount(1)
             .WithWarmupCount(4)
             .WithIterationCount(15)
             .WithIterationTime(TimeInterval.FromMilliseconds(150));
-        var threads = new[] { new EnvironmentVariable("OMP_NUM_THREADS", "1"), new EnvironmentVariable("MKL_NUM_THREADS", "1") };
-        if (!tunedMalloc) return job.WithEnvironmentVariables(threads);
-        return job.WithEnvironmentVariables(
-        [
-            .. threads,
-            // libtorch mallocs MB-sized buffers on every call. With glibc's defaults the heap top is trimmed and
-            // regrown each time (nn.LSTM, batch 64: ~1,650 page faults per call), and blocks over 32 MB (the
-            // largest mmap threshold glibc accepts) are mmapped and unmapped per call: in some processes the
-            // training step allocates a 41 MB block 3-4 times per step, ~13,000 faults, 72 -> 255 ms. A large
-            // top pad, no trimming and no mmap keep libtorch's memory in the heap. Ours and ONNX Runtime do not
-            // page-fault per call (measured: 0-4 faults), so this only helps the peer.
-            new EnvironmentVariable("MALLOC_TOP_PAD_", "268435456"),
-            new EnvironmentVariable("MALLOC_TRIM_THRESHOLD_", "1073741824"),
-            new EnvironmentVariable("MALLOC_MMAP_MAX_", "0"),
-        ]);
-    }
-}
-
-/// <summary>The training benchmarks run in both jobs: libtorch as tuned above and as a user's process has it.</summary>
-internal sealed class TrainingConfig : ManualConfig
-{
-    public TrainingConfig() => AddJob(BenchConfig.ShortJob(tunedMalloc: false));
 }

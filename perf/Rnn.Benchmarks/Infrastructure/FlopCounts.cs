@@ -11,24 +11,21 @@ internal static class FlopCounts
     public static double? Of(BenchmarkCase benchmarkCase)
     {
         var p = benchmarkCase.Parameters;
-        switch (benchmarkCase.Descriptor.Type.Name)
+        Type type = benchmarkCase.Descriptor.Type; // the peers project's classes derive from these
+        if (typeof(StepBenchmarks).IsAssignableFrom(type))
         {
-            case nameof(StepBenchmarks):
-                {
-                    int size = (int)p[nameof(StepBenchmarks.Size)];
-                    return RnnWeights.StepFlops((CellType)p[nameof(StepBenchmarks.Cell)], size, size);
-                }
-            case nameof(SequenceBenchmarks):
-                return SequenceBenchmarks.SequenceLength * (int)p[nameof(SequenceBenchmarks.Batch)]
-                    * RnnWeights.StepFlops(CellType.Lstm, SequenceBenchmarks.Size, SequenceBenchmarks.Size);
-            case nameof(KernelBenchmarks):
-                return 2.0 * (int)p[nameof(KernelBenchmarks.M)] * KernelBenchmarks.K * KernelBenchmarks.N;
-            case nameof(GemvLayoutBenchmarks):
-                return 2.0 * GemvLayoutBenchmarks.K * (int)p[nameof(GemvLayoutBenchmarks.N)];
-            case nameof(TrainingBenchmarks):
-                return CharRnnWorkload.TrainingFlops;
-            default:
-                return null;
+            int size = (int)p[nameof(StepBenchmarks.Size)];
+            return RnnWeights.StepFlops((CellType)p[nameof(StepBenchmarks.Cell)], size, size);
         }
+        if (typeof(SequenceBenchmarks).IsAssignableFrom(type))
+            return SequenceBenchmarks.SequenceLength * (int)p[nameof(SequenceBenchmarks.Batch)]
+                * RnnWeights.StepFlops(CellType.Lstm, SequenceBenchmarks.Size, SequenceBenchmarks.Size);
+        if (typeof(KernelBenchmarks).IsAssignableFrom(type))
+            return 2.0 * (int)p[nameof(KernelBenchmarks.M)] * KernelBenchmarks.K * KernelBenchmarks.N;
+        if (typeof(GemvLayoutBenchmarks).IsAssignableFrom(type))
+            return 2.0 * GemvLayoutBenchmarks.K * (int)p[nameof(GemvLayoutBenchmarks.N)];
+        if (typeof(TrainingBenchmarks).IsAssignableFrom(type))
+            return CharRnnWorkload.TrainingFlops;
+        return null;
     }
 }

@@ -1,31 +1,18 @@
-using Rnn.Benchmarks.Ours;
-using Rnn.Benchmarks.Peers;
-
 namespace Rnn.Benchmarks.Infrastructure;
 
-/// <summary>The implementations compared side by side in one run.</summary>
-internal enum Implementation
+/// <summary>
+/// An implementation under test, as --verify checks it against the naive reference: how to build its streaming step
+/// and its whole-sequence run from PyTorch-layout weights. <see cref="IsOurs"/>: must be right at every size (a peer's
+/// failure counts only at the sizes the benchmarks time).
+/// </summary>
+internal sealed record Implementation(
+    string Name,
+    bool IsOurs,
+    Func<RnnWeights, int, IStepRunner> CreateStep,
+    Func<RnnWeights, int, int, ISequenceRunner> CreateSequence)
 {
-    Ours,
-    OnnxRuntime,
-    TorchSharp,
-}
-
-internal static class Runners
-{
-    public static IStepRunner CreateStep(Implementation impl, RnnWeights w, int batch = 1) => impl switch
-    {
-        Implementation.Ours => new OurStepRunner(w, batch),
-        Implementation.OnnxRuntime => new OnnxRuntimeStepRunner(w, batch),
-        Implementation.TorchSharp => new TorchSharpStepRunner(w, batch),
-        _ => throw new ArgumentOutOfRangeException(nameof(impl)),
-    };
-
-    public static ISequenceRunner CreateSequence(Implementation impl, RnnWeights w, int sequenceLength, int batch) => impl switch
-    {
-        Implementation.Ours => new OurSequenceRunner(w, sequenceLength, batch),
-        Implementation.OnnxRuntime => new OnnxRuntimeSequenceRunner(w, sequenceLength, batch),
-        Implementation.TorchSharp => new TorchSharpSequenceRunner(w, sequenceLength, batch),
-        _ => throw new ArgumentOutOfRangeException(nameof(impl)),
-    };
+    /// <summary>This project's runtime, float32 weights: the baseline of every benchmark.</summary>
+    public static Implementation Ours { get; } = new("Ours", IsOurs: true,
+        (w, batch) => new Ours.OurStepRunner(w, batch),
+        (w, steps, batch) => new Ours.OurSequenceRunner(w, steps, batch));
 }
