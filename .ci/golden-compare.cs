@@ -1,0 +1,52 @@
+// Compares `rnn run` / `rnn grad` outputs with the PyTorch golden vectors, within each case's manifest tolerance
+// (|actual - expected| <= atol + rtol·|expected|, the tests' rule). Used by .ci/arm64 for the emulated ARM64 build.
+// Usage: dotnet run .ci/golden-compare.cs -- GOLDEN_DIR OUTPUT_DIR CASE...
+//   OUTPUT_DIR/CASE/ holds y.npy, hn.npy, [cn.npy] and grad/ (d_x.npy, d_h0.npy, [d_c0.npy], grads.safetensors).
+#:project ../src/Rnn.Runtime/Rnn.Runtime.csproj
+#:property PublishAot=false
+using System.Text.Json;
+using Rnn.Runtime.IO;
+
+if (args.Length < 3) { Console.Error.WriteLine("usage: golden-compare GOLDEN_DIR OUTPUT_DIR CASE..."); return 2; }
+string golden = args[0], outputs = args[1];
+int failures = 0, checkedValues = 0;
+foreach (string name in args[2..])
+{
+    string g = Path.Combine(golden, name), o = Path.Combine(outputs, name);
+    using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(g, "manifest.json")));
+    JsonElement tol = manifest.RootElement.GetProperty("tolerance_hint");
+    double fa = tol.GetProperty("forward_atol").GetDouble(), fr = tol.GetProperty("forward_rtol").GetDouble();
+    double ga = tol.GetProperty("grad_atol").GetDouble(), gr = tol.GetProperty("grad_rtol").GetDouble();
+    bool lstm = File.Exists(Path.Combine(g, "cn.npy"));
+    foreach (string f in lstm ? new[] { "y", "hn", "cn" } : new[] { "y", "hn" })
+        Compare($"{name}/{f}", Npy.Read(Path.Combine(g, f + ".npy")).Data, Npy.Read(Path.Combine(o, f + ".npy")).Data, fa, fr);
+    foreach (string f in lstm ? new[] { "d_x", "d_h0", "d_c0" } : new[] { "d_x", "d_h0" })
+        Compare($"{name}/{f}", Npy.Read(Path.Combine(g, f + ".npy")).Data, Npy.Read(Path.Combine(o, "grad", f + ".npy")).Data, ga, gr);
+    using SafeTensorsFile expected = SafeTensorsFile.Open(Path.Combine(g, "grads.safetensors"));
+    using SafeTensorsFile actual = SafeTensorsFile.Open(Path.Combine(o, "grad", "grads.safetensors"));
+    if (expected.Names.Count != actual.Names.Count) Fail($"{name}: {actual.Names.Count} gradients, expected {expected.Names.Count}");
+    foreach (string t in expected.Names) Compare($"{name}/grad {t}", expected.ReadFloat32(t), actual.ReadFloat32(t), ga, gr);
+}
+Console.WriteLine($"golden-compare: {args.Length - 2} cases, {checkedValues} values, {failures} outside tolerance");
+return failures == 0 ? 0 : 1;
+
+void Compare(string what, float[] expected, float[] actual, double atol, double rtol)
+{
+    if (expected.Length != actual.Length) { Fail($"{what}: {actual.Length} values, expected {expected.Length}"); return; }
+    for (int i = 0; i < expected.Length; i++)
+    {
+        double err = Math.Abs((double)actual[i] - expected[i]);
+        if (!(err <= atol + rtol * Math.Abs(expected[i])))
+        {
+            Fail($"{what}[{i}] = {actual[i]:R}, expected {expected[i]:R} (|diff| {err:E2} > {atol:E1} + {rtol:E1}·|expected|)");
+            return;
+        }
+    }
+    checkedValues += expected.Length;
+}
+
+void Fail(string message)
+{
+    Console.Error.WriteLine("golden-compare: " + message);
+    failures++;
+}
