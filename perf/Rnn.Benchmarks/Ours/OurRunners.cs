@@ -8,7 +8,7 @@ namespace Rnn.Benchmarks.Ours;
 /// <summary>Builds our model from the same PyTorch-layout weights the peers get.</summary>
 internal static class OurModel
 {
-    public static RnnModel Create(RnnWeights w)
+    public static RnnModel Create(RnnWeights w, KernelPath? kernelPath = null)
     {
         int gh = w.Gates * w.HiddenSize;
         var tensors = new TensorDictionary { SourceName = "benchmark weights" };
@@ -16,7 +16,7 @@ internal static class OurModel
         tensors.Add("weight_hh_l0", [gh, w.HiddenSize], w.WeightHh);
         tensors.Add("bias_ih_l0", [gh], w.BiasIh);
         tensors.Add("bias_hh_l0", [gh], w.BiasHh);
-        return RnnModel.FromTensors(tensors, w.Cell == CellType.Lstm ? CellKind.Lstm : CellKind.Gru);
+        return RnnModel.FromTensors(tensors, w.Cell == CellType.Lstm ? CellKind.Lstm : CellKind.Gru, kernelPath: kernelPath);
     }
 }
 
@@ -27,9 +27,9 @@ internal sealed class OurStepRunner : IStepRunner
     private readonly RnnStream _stream;
     private readonly float[] _x, _h;
 
-    public OurStepRunner(RnnWeights w, int batch = 1, WeightPrecision precision = WeightPrecision.Float32)
+    public OurStepRunner(RnnWeights w, int batch = 1, WeightPrecision precision = WeightPrecision.Float32, KernelPath? kernelPath = null)
     {
-        _model = OurModel.Create(w);
+        _model = OurModel.Create(w, kernelPath);
         _stream = _model.CreateStream(streams: batch, precision);
         _x = new float[batch * w.InputSize];
         _h = new float[batch * w.HiddenSize];
@@ -58,9 +58,10 @@ internal sealed class OurSequenceRunner : ISequenceRunner
     private readonly int _steps, _batch;
     private readonly float[] _x, _y;
 
-    public OurSequenceRunner(RnnWeights w, int sequenceLength, int batch, WeightPrecision precision = WeightPrecision.Float32)
+    public OurSequenceRunner(RnnWeights w, int sequenceLength, int batch, WeightPrecision precision = WeightPrecision.Float32,
+        KernelPath? kernelPath = null)
     {
-        _model = OurModel.Create(w);
+        _model = OurModel.Create(w, kernelPath);
         _session = _model.CreateSession(sequenceLength, batch, precision);
         _steps = sequenceLength;
         _batch = batch;
