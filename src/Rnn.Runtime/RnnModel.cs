@@ -1,5 +1,6 @@
 using System.Buffers;
 using Rnn.Runtime.IO;
+using Rnn.Runtime.IO.Onnx;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
 
@@ -94,11 +95,41 @@ public sealed class RnnModel : IDisposable
             foreach (var w in _weights) w.Dispose();
     }
 
-    /// <summary>Loads a PyTorch state_dict saved as safetensors (F32, BF16 or F16).</summary>
-    public static RnnModel Load(string path, CellKind? cell = null, string? prefix = null, KernelPath? kernelPath = null)
+    /// <summary>The ONNX file and node(s) the model was loaded from, and their tensor layout; null for other sources.</summary>
+    public OnnxSource? Onnx { get; private init; }
+
+    /// <summary>
+    /// Loads a PyTorch state_dict saved as safetensors (F32, BF16 or F16), or an ONNX model (a path ending in .onnx):
+    /// its only RNN / LSTM / GRU node, the one named <paramref name="node"/>, or a chain of them as torch.onnx.export
+    /// writes for a multi-layer module (loaded as one multi-layer model). Other ONNX operators are not run.
+    /// </summary>
+    /// <param name="path">A .safetensors or .onnx file.</param>
+    /// <param name="cell">The cell kind, if known; must agree with the file (needed for rnn-relu from safetensors).</param>
+    /// <param name="prefix">The state_dict name prefix (safetensors only; found automatically when unique).</param>
+    /// <param name="kernelPath">The kernel path to run on; the best this machine has when null.</param>
+    /// <param name="node">The ONNX node to load, by name (ONNX only).</param>
+    public static RnnModel Load(string path, CellKind? cell = null, string? prefix = null, KernelPath? kernelPath = null, string? node = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+        {
+            if (prefix is not null) throw new ArgumentException("A prefix names state_dict tensors; an ONNX model has none (use node:).", nameof(prefix));
+            return LoadOnnx(path, cell, node, kernelPath);
+        }
+        if (node is not null) throw new ArgumentException($"node: selects an ONNX node, but '{path}' is not an .onnx file.", nameof(node));
         using var file = SafeTensorsFile.Open(path);
         return FromTensors(file, cell, prefix, kernelPath);
+    }
+
+    private static RnnModel LoadOnnx(string path, CellKind? cell, string? node, KernelPath? kernelPath)
+    {
+        KernelPath kernels = kernelPath ?? KernelPaths.Default;
+        KernelPaths.EnsureSupported(kernels);
+        OnnxImport.Result onnx = OnnxImport.Load(path, node);
+        RnnArchitecture arch = onnx.Architecture with { Reverse = onnx.Source.Reverse };
+        if (cell is { } wanted && wanted != arch.Cell)
+            throw new RnnFormatException($"{path}: the model holds a {arch.Cell.ToName()} ({onnx.Source.OpType} node), not a {wanted.ToName()}.", path);
+        return Build(onnx.Tensors, arch, kernels, onnx.Source);
     }
 
     /// <summary>
@@ -110,6 +141,12 @@ public sealed class RnnModel : IDisposable
         KernelPath path = kernelPath ?? KernelPaths.Default;
         KernelPaths.EnsureSupported(path);
         RnnArchitecture arch = PyTorchStateDict.Infer(source, cell, prefix);
+        return Build(source, arch, path);
+    }
+
+    /// <summary>Packs the tensors of <paramref name="arch"/> (state_dict names and layout) read from <paramref name="source"/>.</summary>
+    private static RnnModel Build(ITensorSource source, RnnArchitecture arch, KernelPath path, OnnxSource? onnx = null)
+    {
         int rows = arch.GateCount * arch.HiddenSize;
         var weights = new RecurrentLayerWeights[arch.NumLayers * arch.Directions];
         // In long: a large stack's sizes (2-layer bidirectional H = 16384) pass int's range.
@@ -149,7 +186,7 @@ public sealed class RnnModel : IDisposable
             ArrayPool<float>.Shared.Return(wih);
             ArrayPool<float>.Shared.Return(whh);
         }
-        return new RnnModel(arch, weights, path);
+        return new RnnModel(arch, weights, path) { Onnx = onnx };
     }
 
     /// <summary>
@@ -213,6 +250,8 @@ public sealed class RnnModel : IDisposable
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         var arch = Architecture;
+        if (arch.Reverse)
+            throw new InvalidOperationException("This model runs its only direction in reverse (ONNX direction = \"reverse\"), which a PyTorch state_dict cannot express.");
         var tensors = new TensorDictionary { SourceName = "model" };
         int rows = arch.GateCount * arch.HiddenSize;
         for (int l = 0; l < arch.NumLayers; l++)

@@ -141,7 +141,7 @@ public sealed class RnnSession : IDisposable
 
                 for (int s = 0; s < T; s++)
                 {
-                    int t = d == 0 ? s : T - 1 - s;
+                    int t = d == 0 && !m.Architecture.Reverse ? s : T - 1 - s;
                     bool anyInactive = false;
                     if (!lengths.IsEmpty)
                         for (int b = 0; b < B; b++) anyInactive |= inactive[b] = t >= lengths[b];

@@ -5,13 +5,14 @@ namespace Rnn.Benchmarks.Peers;
 
 /// <summary>
 /// The few pieces of the protobuf wire format an ONNX model needs: varints (wire type 0) and length-delimited
-/// fields (wire type 2: strings, bytes, nested messages; weights go in as raw bytes). Nested messages
+/// fields (wire type 2: strings, bytes, nested messages; weights go in as raw bytes) and floats (wire type 5). Nested messages
 /// are encoded into their own writer first, so their length is known when the parent writes the prefix.
 /// </summary>
 internal sealed class ProtobufWriter
 {
     private const int WireVarint = 0;
     private const int WireLengthDelimited = 2;
+    private const int WireFixed32 = 5;
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
 
@@ -24,6 +25,15 @@ internal sealed class ProtobufWriter
     {
         Tag(field, WireVarint);
         Varint((ulong)value);
+        return this;
+    }
+
+    /// <summary>float field (wire type 5, little-endian).</summary>
+    public ProtobufWriter Float(int field, float value)
+    {
+        Tag(field, WireFixed32);
+        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(_buffer.GetSpan(4), value);
+        _buffer.Advance(4);
         return this;
     }
 

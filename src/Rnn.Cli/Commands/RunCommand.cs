@@ -11,7 +11,8 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var weights = new Option<string>("--weights") { Description = "PyTorch state_dict of nn.RNN/LSTM/GRU as safetensors", Required = true };
+        var weights = new Option<string>("--weights") { Description = "PyTorch state_dict of nn.RNN/LSTM/GRU as safetensors, or an ONNX model (.onnx)", Required = true };
+        var node = new Option<string?>("--node") { Description = "ONNX: the RNN/LSTM/GRU node to run, by name (the only one, or a stack of them, when omitted)" };
         var cell = new Option<string?>("--cell") { Description = "lstm | gru | rnn-tanh | rnn-relu (inferred from the weights when omitted; rnn-relu must be given)" };
         var prefix = new Option<string?>("--prefix") { Description = "name prefix of the module's tensors, e.g. 'rnn.' (found automatically when unique)" };
         var input = new Option<string>("--input") { Description = "x.npy, float32 (seq, batch, input), or (batch, seq, input) with --batch-first", Required = true };
@@ -24,9 +25,13 @@ internal static class RunCommand
         var cn = new Option<string?>("--cn") { Description = "cn.npy to write (LSTM only)" };
         var command = new Command("run", "Run a recurrent model over a whole input tensor and write its outputs as .npy.")
         {
-            weights, cell, prefix, input, h0, c0, lengths, batchFirst, output, hn, cn,
+            weights, node, cell, prefix, input, h0, c0, lengths, batchFirst, output, hn, cn,
         };
-        command.SetAction(r => CommandLine.Guard(() => Run(
+        command.SetAction(r => CommandLine.Guard(() => r.GetValue(weights)!.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? OnnxRun.Run(r.GetValue(weights)!, r.GetValue(node), Options.ParseCell(r.GetValue(cell)), r.GetValue(prefix), r.GetValue(input)!,
+                r.GetValue(h0), r.GetValue(c0), r.GetValue(lengths), r.GetValue(batchFirst), r.GetValue(output)!, r.GetValue(hn), r.GetValue(cn))
+            : r.GetValue(node) is not null ? throw new UsageException("--node selects a node of an ONNX model; --weights is not an .onnx file.")
+            : Run(
             r.GetValue(weights)!, Options.ParseCell(r.GetValue(cell)), r.GetValue(prefix), r.GetValue(input)!,
             r.GetValue(h0), r.GetValue(c0), r.GetValue(lengths), r.GetValue(batchFirst),
             r.GetValue(output)!, r.GetValue(hn), r.GetValue(cn))));
@@ -83,7 +88,7 @@ internal static class RunCommand
         return CommandLine.Ok;
     }
 
-    private static int[] ParseLengths(string text, int batch, int seq)
+    internal static int[] ParseLengths(string text, int batch, int seq)
     {
         string[] parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length != batch) throw new UsageException($"--lengths has {parts.Length} values, expected one per sequence in the batch ({batch}).");

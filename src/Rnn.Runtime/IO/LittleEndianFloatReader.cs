@@ -67,7 +67,7 @@ internal static class LittleEndianFloatReader
         }
     }
 
-    private static void Convert(StoredFloatType type, ReadOnlySpan<byte> source, Span<float> destination)
+    internal static void Convert(StoredFloatType type, ReadOnlySpan<byte> source, Span<float> destination)
     {
         switch (type)
         {

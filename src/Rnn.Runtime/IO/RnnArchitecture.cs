@@ -9,6 +9,12 @@ public sealed record RnnArchitecture(
     /// <summary>Gate blocks per cell (LSTM 4, GRU 3, Elman 1).</summary>
     public int GateCount => Cell.GateCount();
 
+    /// <summary>
+    /// ONNX's direction = "reverse": the model's only direction reads each sequence from its last step to its first
+    /// (PyTorch has no such module). Such a model runs in sessions only, like a bidirectional one.
+    /// </summary>
+    public bool Reverse { get; init; }
+
     /// <summary>Input width of layer <paramref name="layer"/>: the model input for layer 0, D·H above it.</summary>
     public int LayerInputSize(int layer) => layer == 0 ? InputSize : Directions * HiddenSize;
 

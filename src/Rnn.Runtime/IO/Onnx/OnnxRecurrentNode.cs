@@ -1,0 +1,209 @@
+namespace Rnn.Runtime.IO.Onnx;
+
+/// <summary>
+/// One ONNX RNN / LSTM / GRU node read and checked: attributes, and W, R, B, P as float32 in ONNX's layout and gate
+/// order (LSTM i, o, f, c; GRU z, r, h). <see cref="OnnxImport"/> maps them onto the runtime's cells.
+/// </summary>
+internal sealed class OnnxRecurrentNode
+{
+    public required OnnxNodeProto Node { get; init; }
+    public required string Label { get; init; }
+    public required CellKind Cell { get; init; }
+    public required int HiddenSize { get; init; }
+    public required int InputSize { get; init; }
+    public required int Directions { get; init; }
+    /// <summary>direction = "reverse": one direction, reading the sequence from its end.</summary>
+    public required bool Reverse { get; init; }
+    public required int Layout { get; init; }
+    /// <summary>The clip attribute, or +∞ when absent.</summary>
+    public required float Clip { get; init; }
+    public required bool InputForget { get; init; }
+    public required bool LinearBeforeReset { get; init; }
+    /// <summary>(D, G·H, I), (D, G·H, H), (D, 2·G·H) — B zeros when omitted —, and P (D, 3·H) or null when omitted or all zero.</summary>
+    public required float[] W { get; init; }
+    public required float[] R { get; init; }
+    public required float[] B { get; init; }
+    public required float[]? P { get; init; }
+
+    private static readonly string[] KnownAttributes =
+        ["hidden_size", "direction", "layout", "clip", "activations", "activation_alpha", "activation_beta", "input_forget", "linear_before_reset"];
+
+    /// <summary>Reads and checks <paramref name="node"/> (at position <paramref name="index"/> in the graph).</summary>
+    public static OnnxRecurrentNode Read(OnnxModelProto model, OnnxNodeProto node, int index, string path)
+    {
+        string label = node.Describe(index);
+        string at = $"{path}: {label}";
+        CellKind baseCell = node.OpType switch { "LSTM" => CellKind.Lstm, "GRU" => CellKind.Gru, _ => CellKind.RnnTanh };
+        int gates = baseCell.GateCount();
+        foreach (OnnxAttributeProto a in node.Attributes)
+        {
+            if (Array.IndexOf(KnownAttributes, a.Name) < 0 || (a.Name == "input_forget" && baseCell != CellKind.Lstm)
+                || (a.Name == "linear_before_reset" && baseCell != CellKind.Gru))
+                throw new RnnFormatException($"{at} has attribute '{a.Name}', which a {node.OpType} does not define.", path, node.Name);
+        }
+
+        string direction = StringAttribute(node, "direction", "forward", at, path);
+        int directions = direction switch
+        {
+            "forward" or "reverse" => 1,
+            "bidirectional" => 2,
+            _ => throw new RnnFormatException($"{at} has direction '{direction}', expected forward, reverse or bidirectional.", path, node.Name),
+        };
+        long layout = IntAttribute(node, "layout", 0, at, path);
+        if (layout is not (0 or 1)) throw new RnnFormatException($"{at} has layout {layout}, expected 0 or 1.", path, node.Name);
+        float clip = float.PositiveInfinity;
+        if (node.Attribute("clip") is { } clipAttribute)
+        {
+            if (clipAttribute.EffectiveType != OnnxAttributeProto.TypeFloat)
+                throw new RnnFormatException($"{at}: attribute 'clip' is not a float.", path, node.Name);
+            clip = clipAttribute.F;
+            if (!(clip > 0)) throw new RnnFormatException($"{at} has clip {clip}, expected a threshold > 0.", path, node.Name);
+        }
+        long inputForget = IntAttribute(node, "input_forget", 0, at, path);
+        long linearBeforeReset = IntAttribute(node, "linear_before_reset", 0, at, path);
+        if (inputForget is not (0 or 1) || linearBeforeReset is not (0 or 1))
+            throw new RnnFormatException($"{at} has input_forget {inputForget} / linear_before_reset {linearBeforeReset}, expected 0 or 1.", path, node.Name);
+        CellKind cell = CheckActivations(node, baseCell, directions, at, path);
+        if (node.Attribute("activation_alpha") is not null || node.Attribute("activation_beta") is not null)
+            throw new RnnFormatException($"{at} has activation_alpha/activation_beta, which only parameterised activations use; " +
+                "this runtime supports the default activations only.", path, node.Name);
+
+        string xName = node.Input(0);
+        if (xName.Length == 0) throw new RnnFormatException($"{at} has no input X.", path, node.Name);
+        float[] w = Weight(model, node, 1, "W", at, path, out List<long> wDims);
+        float[] r = Weight(model, node, 2, "R", at, path, out List<long> rDims);
+        if (rDims.Count != 3 || wDims.Count != 3)
+            throw new RnnFormatException($"{at}: W has dims {OnnxTensorData.Show(wDims)} and R {OnnxTensorData.Show(rDims)}, expected 3 dimensions each " +
+                "(num_directions, gates*hidden_size, input_size / hidden_size).", path, node.Input(rDims.Count != 3 ? 2 : 1));
+        long hidden = IntAttribute(node, "hidden_size", rDims[2], at, path);
+        if (hidden <= 0 || hidden > int.MaxValue / 4)
+            throw new RnnFormatException($"{at} has hidden_size {hidden}, expected a positive size.", path, node.Name);
+        int h = (int)hidden;
+        if (rDims[0] != directions || rDims[1] != gates * hidden || rDims[2] != hidden)
+            throw new RnnFormatException($"{at}: R '{node.Input(2)}' has dims {OnnxTensorData.Show(rDims)}, but hidden_size {hidden} and direction " +
+                $"'{direction}' need ({directions}, {gates * hidden}, {hidden}).", path, node.Input(2));
+        if (wDims[0] != directions || wDims[1] != gates * hidden || wDims[2] <= 0)
+            throw new RnnFormatException($"{at}: W '{node.Input(1)}' has dims {OnnxTensorData.Show(wDims)}, but hidden_size {hidden} and direction " +
+                $"'{direction}' need ({directions}, {gates * hidden}, input_size).", path, node.Input(1));
+        int inputSize = (int)wDims[2];
+
+        float[] b = new float[directions * 2 * gates * h];
+        if (node.Input(3).Length > 0)
+        {
+            b = Weight(model, node, 3, "B", at, path, out List<long> bDims);
+            if (bDims.Count != 2 || bDims[0] != directions || bDims[1] != 2 * gates * hidden)
+                throw new RnnFormatException($"{at}: B '{node.Input(3)}' has dims {OnnxTensorData.Show(bDims)}, expected ({directions}, {2 * gates * hidden}).", path, node.Input(3));
+        }
+        float[]? p = null;
+        if (baseCell == CellKind.Lstm && node.Input(7).Length > 0)
+        {
+            p = Weight(model, node, 7, "P", at, path, out List<long> pDims);
+            if (pDims.Count != 2 || pDims[0] != directions || pDims[1] != 3 * hidden)
+                throw new RnnFormatException($"{at}: P '{node.Input(7)}' has dims {OnnxTensorData.Show(pDims)}, expected ({directions}, {3 * hidden}).", path, node.Input(7));
+            if (Array.TrueForAll(p, v => v == 0)) p = null; // all-zero peepholes change nothing
+        }
+        CheckStateInitializer(model, node, 4, "sequence_lens", at, path);
+        CheckStateInitializer(model, node, 5, "initial_h", at, path);
+        if (baseCell == CellKind.Lstm) CheckStateInitializer(model, node, 6, "initial_c", at, path);
+
+        return new OnnxRecurrentNode
+        {
+            Node = node, Label = label, Cell = cell, HiddenSize = h, InputSize = inputSize, Directions = directions,
+            Reverse = direction == "reverse", Layout = (int)layout, Clip = clip, InputForget = inputForget == 1,
+            LinearBeforeReset = linearBeforeReset == 1, W = w, R = r, B = b, P = p,
+        };
+    }
+
+    /// <summary>Default activations only; for RNN, Tanh or Relu (the same in both directions) picks the cell.</summary>
+    private static CellKind CheckActivations(OnnxNodeProto node, CellKind cell, int directions, string at, string path)
+    {
+        OnnxAttributeProto? attribute = node.Attribute("activations");
+        if (attribute is null) return cell;
+        List<string> names = attribute.Strings;
+        string[] expected = cell switch { CellKind.Lstm => ["Sigmoid", "Tanh", "Tanh"], CellKind.Gru => ["Sigmoid", "Tanh"], _ => ["Tanh"] };
+        if (names.Count != expected.Length * directions)
+            throw new RnnFormatException($"{at} lists {names.Count} activations ({string.Join(", ", names)}), expected {expected.Length * directions} " +
+                $"({expected.Length} per direction).", path, node.Name);
+        if (cell == CellKind.RnnTanh)
+        {
+            bool relu = names[0].Equals("Relu", StringComparison.OrdinalIgnoreCase);
+            foreach (string name in names)
+            {
+                bool ok = relu ? name.Equals("Relu", StringComparison.OrdinalIgnoreCase) : name.Equals("Tanh", StringComparison.OrdinalIgnoreCase);
+                if (!ok)
+                    throw new RnnFormatException(relu || name.Equals("Relu", StringComparison.OrdinalIgnoreCase) || name.Equals("Tanh", StringComparison.OrdinalIgnoreCase)
+                        ? $"{at} has activations {string.Join(", ", names)}: both directions must use the same one."
+                        : $"{at} has activation '{name}', which is not supported: an RNN node may use Tanh or Relu.", path, node.Name);
+            }
+            return relu ? CellKind.RnnRelu : CellKind.RnnTanh;
+        }
+        for (int i = 0; i < names.Count; i++)
+        {
+            string want = expected[i % expected.Length];
+            if (!names[i].Equals(want, StringComparison.OrdinalIgnoreCase))
+                throw new RnnFormatException($"{at} has activation '{names[i]}' where {node.OpType}'s default is {want}: only the default activations " +
+                    $"({string.Join(", ", expected)}) are supported.", path, node.Name);
+        }
+        return cell;
+    }
+
+    private static string StringAttribute(OnnxNodeProto node, string name, string fallback, string at, string path)
+    {
+        OnnxAttributeProto? a = node.Attribute(name);
+        if (a is null) return fallback;
+        if (a.EffectiveType != OnnxAttributeProto.TypeString) throw new RnnFormatException($"{at}: attribute '{name}' is not a string.", path, node.Name);
+        return a.S;
+    }
+
+    private static long IntAttribute(OnnxNodeProto node, string name, long fallback, string at, string path)
+    {
+        OnnxAttributeProto? a = node.Attribute(name);
+        if (a is null) return fallback;
+        if (a.EffectiveType != OnnxAttributeProto.TypeInt) throw new RnnFormatException($"{at}: attribute '{name}' is not an int.", path, node.Name);
+        return a.I;
+    }
+
+    /// <summary>A weight input: an initializer (or a Constant node's value), never computed by another operator.</summary>
+    private static float[] Weight(OnnxModelProto model, OnnxNodeProto node, int position, string role, string at, string path, out List<long> dims)
+    {
+        string name = node.Input(position);
+        if (name.Length == 0) throw new RnnFormatException($"{at} has no input {role} (required).", path, node.Name);
+        OnnxTensorProto tensor = Constant(model, name, role, at, path)
+            ?? throw new RnnFormatException($"{at}: input {role} '{name}' is a graph input with no initializer: " +
+                "the weights must be stored in the model.", path, name);
+        dims = tensor.Dims;
+        float[] values = OnnxTensorData.ReadFloats(tensor, model, path);
+        FiniteCheck.Ensure(values, path, name);
+        return values;
+    }
+
+    /// <summary>The stored value of <paramref name="name"/> (initializer or Constant node), null for a graph input;
+    /// an error naming the operator when another node computes it (other operators are not run).</summary>
+    internal static OnnxTensorProto? Constant(OnnxModelProto model, string name, string role, string at, string path)
+    {
+        if (model.Initializers.TryGetValue(name, out OnnxTensorProto? tensor)) return tensor;
+        for (int i = 0; i < model.Nodes.Count; i++)
+        {
+            OnnxNodeProto producer = model.Nodes[i];
+            if (!producer.Outputs.Contains(name)) continue;
+            if (producer.OpType == "Constant" && producer.Attribute("value") is { T: { } value }) return value;
+            throw new RnnFormatException($"{at}: input {role} '{name}' is computed by {producer.Describe(i)}; " +
+                "this runtime runs only the recurrent node, not other operators.", path, name);
+        }
+        if (model.Inputs.Contains(name)) return null;
+        throw new RnnFormatException($"{at}: input {role} '{name}' is missing: no initializer, graph input or node output has that name.", path, name);
+    }
+
+    /// <summary>sequence_lens, initial_h and initial_c are the caller's to give at run time: a stored value is accepted
+    /// only when it changes nothing (zero initial states).</summary>
+    private static void CheckStateInitializer(OnnxModelProto model, OnnxNodeProto node, int position, string role, string at, string path)
+    {
+        string name = node.Input(position);
+        if (name.Length == 0) return;
+        OnnxTensorProto? stored = Constant(model, name, role, at, path);
+        if (stored is null) return;
+        if (role != "sequence_lens" && Array.TrueForAll(OnnxTensorData.ReadFloats(stored, model, path), v => v == 0)) return;
+        throw new RnnFormatException($"{at}: input {role} '{name}' is stored in the model; only zero initial states can be: " +
+            "give it at run time instead (the CLI's --lengths, --h0, --c0).", path, name);
+    }
+}

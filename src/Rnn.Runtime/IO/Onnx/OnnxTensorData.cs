@@ -1,0 +1,140 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Rnn.Runtime.IO.Onnx;
+
+/// <summary>
+/// Reads an ONNX tensor's values as float32 from wherever the file keeps them: raw_data, float_data / double_data /
+/// int32_data (float16 and bfloat16 bit patterns), or an external data file beside the model. Sizes are checked
+/// against the dims before anything is allocated or read.
+/// </summary>
+internal static class OnnxTensorData
+{
+    /// <summary>The element count of <paramref name="t"/>'s dims, each ≥ 0, at most <see cref="Array.MaxLength"/>.</summary>
+    public static int ElementCount(OnnxTensorProto t, string sourceName)
+    {
+        long count = 1;
+        foreach (long d in t.Dims)
+        {
+            if (d < 0) throw new RnnFormatException($"{sourceName}: tensor '{t.Name}' has a negative dimension ({Show(t.Dims)}).", sourceName, t.Name);
+            count = d == 0 ? 0 : count > Array.MaxLength / d ? long.MaxValue : count * d;
+        }
+        if (count > Array.MaxLength)
+            throw new RnnFormatException($"{sourceName}: tensor '{t.Name}' has dims {Show(t.Dims)}, more elements than this runtime can hold.", sourceName, t.Name);
+        return (int)count;
+    }
+
+    public static string Show(List<long> dims) => "(" + string.Join(", ", dims) + ")";
+
+    /// <summary>Reads <paramref name="t"/> (FLOAT, DOUBLE, FLOAT16 or BFLOAT16) as float32.</summary>
+    public static float[] ReadFloats(OnnxTensorProto t, OnnxModelProto model, string modelPath)
+    {
+        int count = ElementCount(t, modelPath);
+        StoredFloatType type = t.DataType switch
+        {
+            OnnxTensorProto.Float => StoredFloatType.Float32,
+            OnnxTensorProto.Double => StoredFloatType.Float64,
+            OnnxTensorProto.Float16 => StoredFloatType.Float16,
+            OnnxTensorProto.BFloat16 => StoredFloatType.BFloat16,
+            _ => throw new RnnFormatException(
+                $"{modelPath}: tensor '{t.Name}' is {OnnxTensorProto.TypeName(t.DataType)}; weights must be FLOAT, DOUBLE, FLOAT16 or BFLOAT16.", modelPath, t.Name),
+        };
+        int size = StoredFloatTypes.ByteSize(type);
+        var values = new float[count];
+        if (t.IsExternal || t.External.Count > 0)
+        {
+            ReadExternal(t, modelPath, type, values);
+            return values;
+        }
+        if (t.RawLength >= 0)
+        {
+            if ((long)count * size != t.RawLength)
+                throw Mismatch(t, modelPath, $"raw_data of {t.RawLength} bytes", $"{(long)count * size} bytes");
+            ReadOnlySpan<byte> raw = model.Bytes.AsSpan(t.RawOffset, t.RawLength);
+            if (type == StoredFloatType.Float32)
+                for (int i = 0; i < count; i++) values[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(4 * i));
+            else LittleEndianFloatReader.Convert(type, raw, values);
+            return values;
+        }
+        switch (type)
+        {
+            case StoredFloatType.Float32:
+                if (t.FloatData.Count != count) throw Mismatch(t, modelPath, $"{t.FloatData.Count} float_data values", $"{count}");
+                CollectionsMarshal.AsSpan(t.FloatData).CopyTo(values);
+                break;
+            case StoredFloatType.Float64:
+                if (t.DoubleData.Count != count) throw Mismatch(t, modelPath, $"{t.DoubleData.Count} double_data values", $"{count}");
+                for (int i = 0; i < count; i++) values[i] = (float)t.DoubleData[i];
+                break;
+            default: // float16 / bfloat16 bit patterns in int32_data
+                if (t.Int32Data.Count != count) throw Mismatch(t, modelPath, $"{t.Int32Data.Count} int32_data values", $"{count}");
+                for (int i = 0; i < count; i++)
+                {
+                    ushort bits = (ushort)t.Int32Data[i];
+                    values[i] = type == StoredFloatType.Float16 ? (float)BitConverter.UInt16BitsToHalf(bits) : BitConverter.Int32BitsToSingle(bits << 16);
+                }
+                break;
+        }
+        return values;
+    }
+
+    /// <summary>Reads an INT32 or INT64 tensor (sequence_lens) as int.</summary>
+    public static long[] ReadIntegers(OnnxTensorProto t, OnnxModelProto model, string modelPath)
+    {
+        int count = ElementCount(t, modelPath);
+        if (t.DataType is not (OnnxTensorProto.Int32 or OnnxTensorProto.Int64))
+            throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' is {OnnxTensorProto.TypeName(t.DataType)}, expected INT32.", modelPath, t.Name);
+        int size = t.DataType == OnnxTensorProto.Int32 ? 4 : 8;
+        var values = new long[count];
+        if (t.RawLength >= 0)
+        {
+            if ((long)count * size != t.RawLength) throw Mismatch(t, modelPath, $"raw_data of {t.RawLength} bytes", $"{(long)count * size} bytes");
+            ReadOnlySpan<byte> raw = model.Bytes.AsSpan(t.RawOffset, t.RawLength);
+            for (int i = 0; i < count; i++)
+                values[i] = size == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(raw.Slice(4 * i))
+                    : System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(8 * i));
+            return values;
+        }
+        List<long> data = t.DataType == OnnxTensorProto.Int32 ? t.Int32Data : t.Int64Data;
+        if (data.Count != count) throw Mismatch(t, modelPath, $"{data.Count} values", $"{count}");
+        data.CopyTo(values);
+        return values;
+    }
+
+    private static RnnFormatException Mismatch(OnnxTensorProto t, string modelPath, string found, string expected) =>
+        new($"{modelPath}: tensor '{t.Name}' with dims {Show(t.Dims)} holds {found}, expected {expected}.", modelPath, t.Name);
+
+    private static void ReadExternal(OnnxTensorProto t, string modelPath, StoredFloatType type, Span<float> values)
+    {
+        string? location = null;
+        long offset = 0, length = -1;
+        foreach (var (key, value) in t.External)
+        {
+            switch (key)
+            {
+                case "location": location = value; break;
+                case "offset" when !long.TryParse(value, out offset) || offset < 0:
+                case "length" when !long.TryParse(value, out length) || length < 0:
+                    throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' has external_data {key} '{value}', expected a whole number >= 0.", modelPath, t.Name);
+            }
+        }
+        if (string.IsNullOrEmpty(location))
+            throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' is stored externally but names no location.", modelPath, t.Name);
+        // ONNX resolves the location against the model's folder and forbids leaving it.
+        string directory = Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".";
+        string full = Path.GetFullPath(Path.Combine(directory, location));
+        if (Path.IsPathRooted(location) || !full.StartsWith(directory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' names external data '{location}' outside the model's folder.", modelPath, t.Name);
+        long bytes = (long)values.Length * StoredFloatTypes.ByteSize(type);
+        if (length >= 0 && length != bytes)
+            throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' with dims {Show(t.Dims)} has external_data length {length}, expected {bytes} bytes.", modelPath, t.Name);
+        if (!File.Exists(full))
+            throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' is stored in '{full}', which does not exist.", full, t.Name);
+        using SafeFileHandle file = File.OpenHandle(full);
+        long fileLength = RandomAccess.GetLength(file);
+        if (offset > fileLength || fileLength - offset < bytes)
+            throw new RnnFormatException(
+                $"{full}: external data of tensor '{t.Name}' needs bytes {offset}..{offset + bytes}, but the file has {fileLength}.", full, t.Name);
+        LittleEndianFloatReader.Read(file, offset, type, values, full, t.Name);
+    }
+}

@@ -1,0 +1,41 @@
+using Rnn.Runtime.IO;
+using Rnn.Tests.TestSupport;
+using Rnn.Tests.TestSupport.Onnx;
+
+namespace Rnn.Tests.Cli;
+
+/// <summary>`rnn run --weights model.onnx`: the files are the node's own tensors in its layout.</summary>
+public class RunOnnxCommandTests
+{
+    [Theory]
+    [InlineData("LSTM", "bidirectional", 0)]
+    [InlineData("GRU", "reverse", 1)]
+    public void RunWritesTheNodesOutputs(string op, string direction, int layout)
+    {
+        const int T = 4, B = 2, I = 3, H = 5;
+        OnnxNodeSpec spec = OnnxNodeSpec.Random(op, I, H, direction, seed: 3) with { Layout = layout };
+        if (op == "GRU") spec = spec with { LinearBeforeReset = 1 };
+        int D = spec.Directions;
+        using var tmp = new TempDirectory();
+        string model = tmp.File("m.onnx");
+        spec.ToGraph().Save(model);
+        float[] x = OnnxRunner.RandomTensor(T * B * I, 1), h0 = OnnxRunner.RandomTensor(D * B * H, 2), c0 = OnnxRunner.RandomTensor(D * B * H, 3);
+        int[] xShape = layout == 0 ? [T, B, I] : [B, T, I], stateShape = layout == 0 ? [D, B, H] : [B, D, H];
+        Npy.Write(tmp.File("x.npy"), x, xShape);
+        Npy.Write(tmp.File("h0.npy"), h0, stateShape);
+        Npy.Write(tmp.File("c0.npy"), c0, stateShape);
+        var args = new List<string> { "run", "--weights", model, "--input", tmp.File("x.npy"), "--h0", tmp.File("h0.npy"), "--lengths", "4,2",
+            "--output", tmp.File("y.npy"), "--hn", tmp.File("hn.npy") };
+        if (spec.Lstm) args.AddRange(["--c0", tmp.File("c0.npy"), "--cn", tmp.File("cn.npy")]);
+        var r = CliRunner.Run([.. args]);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+
+        OnnxReference.Outputs expected = OnnxReference.Run(spec, x, T, B, [4, 2], h0, spec.Lstm ? c0 : null);
+        NpyArray y = Npy.Read(tmp.File("y.npy")), hn = Npy.Read(tmp.File("hn.npy"));
+        Assert.Equal(layout == 0 ? [T, D, B, H] : new[] { B, T, D, H }, y.Shape);
+        Assert.Equal(stateShape, hn.Shape);
+        Tolerance.AssertClose(expected.Y, y.Data, 2e-5, 1e-4, "Y");
+        Tolerance.AssertClose(expected.Yh, hn.Data, 2e-5, 1e-4, "Y_h");
+        if (spec.Lstm) Tolerance.AssertClose(expected.Yc, Npy.Read(tmp.File("cn.npy")).Data, 2e-5, 1e-4, "Y_c");
+    }
+}
