@@ -37,7 +37,9 @@ public sealed class RnnStream : IDisposable
         if (model.Bidirectional)
             throw new InvalidOperationException(
                 "A bidirectional model cannot run step by step: its reverse direction reads the sequence from the end. Use RnnSession.Run.");
-<<<<<<< HEAD
+        if (model.Architecture.Reverse)
+            throw new InvalidOperationException(
+                "A reverse model (ONNX direction = \"reverse\") cannot run step by step: it reads the sequence from the end. Use RnnSession.Run.");
         model.AcquireLease(); // the weights outlive the model's Dispose until this stream's
         try
         {
@@ -56,14 +58,6 @@ public sealed class RnnStream : IDisposable
 
     private void Rent(RnnModel model, int streams, WeightPrecision precision)
     {
-=======
-        if (model.Architecture.Reverse)
-            throw new InvalidOperationException(
-                "A reverse model (ONNX direction = \"reverse\") cannot run step by step: it reads the sequence from the end. Use RnnSession.Run.");
-        _model = model;
-        StreamCount = streams;
-        Precision = precision;
->>>>>>> 4b090b3 (ONNX models: RnnModel.Load reads the RNN / LSTM / GRU node of an .onnx file with an own bounds-checked protobuf reader (OnnxModelProto.Parse(byte[]) is the single entry for untrusted bytes); initializers from raw_data, float_data/double_data/int32_data or external files beside the model; ONNX gate orders mapped onto PyTorch's; direction forward/reverse/bidirectional, layout 0/1, RNN Relu/Tanh, default activations only; the only node, a named one (node:) or a torch.onnx.export stack as one multi-layer model; rnn run --weights model.onnx reads and writes the node's own X, initial_h/c, Y, Y_h, Y_c; peepholes, input_forget, clip and GRU linear_before_reset=0 are refused as not supported yet. Tests: ONNX's backend cases rebuilt against a naive reference, every op/direction/layout on every kernel path, storage kinds, stacks, bad files (one clear error each, CLI exits 2))
         int gates = model.Cell.GateCount() * model.HiddenSize;
         // bf16 products write whole 64-column groups; float32 ones whole 16-column panels.
         _padded = precision == WeightPrecision.BFloat16
