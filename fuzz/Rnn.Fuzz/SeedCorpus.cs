@@ -3,6 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using Rnn.Fuzz.Targets;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Fuzz;

@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 
 namespace Rnn.Benchmarks;
@@ -16,8 +17,10 @@ public class GemvLayoutBenchmarks
     [Params(512, 1024)]
     public int N { get; set; }
 
-    [Params(PackedLayout.Panels, PackedLayout.Groups)]
-    public PackedLayout Layout { get; set; }
+    /// <summary>A <see cref="PackedLayout"/> by name: the enum is internal to Rnn.Runtime, and BenchmarkDotNet
+    /// parameters must be public.</summary>
+    [Params(nameof(PackedLayout.Panels), nameof(PackedLayout.Groups))]
+    public string Layout { get; set; } = nameof(PackedLayout.Panels);
 
     private PackedMatrix _b = null!;
     private float[] _x = null!, _bias = null!, _y = null!;
@@ -29,7 +32,7 @@ public class GemvLayoutBenchmarks
         var rng = new Random(5);
         var weight = new float[N * K];
         RnnWeights.Fill(weight, rng, 0.0625f);
-        _b = PackedMatrix.FromWeight(weight, N, K, Layout);
+        _b = PackedMatrix.FromWeight(weight, N, K, Enum.Parse<PackedLayout>(Layout));
         _x = new float[K];
         RnnWeights.Fill(_x, rng, 1f);
         _bias = new float[N];

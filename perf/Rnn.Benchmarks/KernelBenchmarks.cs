@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 
 namespace Rnn.Benchmarks;

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Rnn.Benchmarks.Infrastructure;
 using Rnn.Benchmarks.Ours;
-using Rnn.Runtime.Kernels;
+using Rnn.Runtime;
 
 namespace Rnn.Benchmarks;
 

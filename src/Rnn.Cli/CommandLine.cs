@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Cli;

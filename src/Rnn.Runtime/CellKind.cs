@@ -14,7 +14,7 @@ public enum CellKind
 }
 
 /// <summary>Gate counts, names and parsing of <see cref="CellKind"/>.</summary>
-public static class CellKinds
+internal static class CellKinds
 {
     /// <summary>Gate blocks per cell: rows of W_ih and W_hh are GateCount × hidden.</summary>
     public static int GateCount(this CellKind cell) => cell switch

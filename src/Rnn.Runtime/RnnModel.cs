@@ -56,7 +56,7 @@ public sealed class RnnModel : IDisposable
     }
 
     /// <summary>Weights of layer <paramref name="layer"/>, direction <paramref name="direction"/> (0 forward, 1 reverse).</summary>
-    public RecurrentLayerWeights Weights(int layer, int direction)
+    internal RecurrentLayerWeights Weights(int layer, int direction)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if ((uint)layer >= (uint)NumLayers) throw new ArgumentOutOfRangeException(nameof(layer), layer, $"Layer must be 0..{NumLayers - 1}.");

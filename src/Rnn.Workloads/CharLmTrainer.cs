@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Training.Checkpoints;
 using Rnn.Workloads.Data;

@@ -44,10 +44,10 @@ public sealed class ImdbClassifier : IDisposable
         Checkpoint.Loaded loaded = Checkpoint.Load(path, ImdbTrainer.Workload);
         var (tokenizer, maxLength) = ImdbTokenization.Read(loaded.Run, path);
         if (maxLength > MaxReviewLength)
-            throw new Rnn.Runtime.IO.RnnFormatException($"{path}: maxlen {maxLength} is more than the {MaxReviewLength} word ids a review may have.", path);
+            throw new Rnn.Runtime.RnnFormatException($"{path}: maxlen {maxLength} is more than the {MaxReviewLength} word ids a review may have.", path);
         SequenceModelConfig c = loaded.Model.Config;
         if (c.Output != OutputMode.ManyToOne || c.OutputSize != 1 || c.VocabularySize != tokenizer.VocabularySize)
-            throw new Rnn.Runtime.IO.RnnFormatException(
+            throw new Rnn.Runtime.RnnFormatException(
                 $"{path}: expected a one-logit classifier over {tokenizer.VocabularySize} word ids, found output {c.Output}/{c.OutputSize} over {c.VocabularySize}.", path);
         return new ImdbClassifier(loaded.Model.ToInference(), tokenizer, maxLength, maxBatch, loaded.Run);
     }

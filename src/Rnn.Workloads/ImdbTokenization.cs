@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Workloads.Data;
 using Rnn.Training.Models;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Training.Checkpoints;
 using Rnn.Workloads.Data;

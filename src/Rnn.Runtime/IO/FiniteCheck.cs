@@ -1,7 +1,7 @@
 namespace Rnn.Runtime.IO;
 
 /// <summary>Rejects NaN or infinity in loaded weights: they would turn every output into garbage silently.</summary>
-public static class FiniteCheck
+internal static class FiniteCheck
 {
     /// <summary>Throws <see cref="RnnFormatException"/> naming the source, the tensor and the first non-finite value.</summary>
     public static void Ensure(ReadOnlySpan<float> values, string sourceName, string tensorName)

@@ -8,7 +8,7 @@ namespace Rnn.Runtime.IO;
 /// NumPy .npy files of float32: read (versions 1.0-3.0, '&lt;f4', plus '&lt;f8'/'&lt;f2' converted to float32,
 /// C order only) and write (version 1.0, '&lt;f4', data aligned to 64 bytes as numpy does; atomic).
 /// </summary>
-public static class Npy
+internal static class Npy
 {
     private const int ArrayAlign = 64;
 

@@ -1,7 +1,7 @@
 namespace Rnn.Runtime.IO;
 
 /// <summary>A float32 array read from a .npy file: its shape and its elements in C (row-major) order.</summary>
-public sealed class NpyArray
+internal sealed class NpyArray
 {
     /// <summary>Dimensions, outermost first.</summary>
     public int[] Shape { get; }

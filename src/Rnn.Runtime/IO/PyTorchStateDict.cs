@@ -5,7 +5,7 @@ namespace Rnn.Runtime.IO;
 /// weight_ih_l{k}[_reverse] (G·H, I_k), weight_hh_l{k}[_reverse] (G·H, H), bias_ih_l{k}, bias_hh_l{k} (G·H),
 /// optionally under a prefix such as "rnn." or "encoder.lstm.".
 /// </summary>
-public static class PyTorchStateDict
+internal static class PyTorchStateDict
 {
     private const string FirstWeight = "weight_ih_l0";
 

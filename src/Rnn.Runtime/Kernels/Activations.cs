@@ -12,7 +12,7 @@ namespace Rnn.Runtime.Kernels;
 /// the smallest normal float returns 0), so later FMAs never hit the slow subnormal path.
 /// The scalar forms use <see cref="MathF"/>, so they can differ from the vector forms in the last bits.
 /// </summary>
-public static class Activations
+internal static class Activations
 {
     /// <summary>Below this, 1 / (1 + e^-x) is under the smallest normal float; the result is flushed to 0.</summary>
     private const float SigmoidFlushBelow = -87.33654f;

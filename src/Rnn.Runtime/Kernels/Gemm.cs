@@ -13,7 +13,7 @@ namespace Rnn.Runtime.Kernels;
 /// register-blocked kernel (<see cref="GemmKernels{TOps, TVector}"/>; the width struct sets both blockings; the
 /// scalar path runs every row as m = 1). Thread-safe; warm calls allocate nothing.
 /// </summary>
-public static unsafe class Gemm
+internal static unsafe class Gemm
 {
     private const int W = PackedMatrix.PanelWidth;
 

@@ -8,7 +8,7 @@ namespace Rnn.Runtime.Kernels;
 /// Each output sums its even k and its odd k in two chains (to hide FMA latency) and adds them at the end; every
 /// path does exactly that, so the paths agree bit for bit.
 /// </summary>
-public static unsafe class GemvBf16
+internal static unsafe class GemvBf16
 {
     private const int G = PackedMatrixBf16.GroupWidth;
 

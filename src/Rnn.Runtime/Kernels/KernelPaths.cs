@@ -7,7 +7,7 @@ namespace Rnn.Runtime.Kernels;
 /// <c>RNN_KERNEL_PATH</c> (<c>scalar</c>, <c>vector128</c>, <c>vector256</c>, <c>vector512</c>) lowers the choice, so a
 /// user or a test can run the lower paths on a machine that has the higher ones.
 /// </summary>
-public static class KernelPaths
+internal static class KernelPaths
 {
     /// <summary>Lowers <see cref="Default"/>: scalar, vector128, vector256 or vector512.</summary>
     public const string EnvironmentVariable = "RNN_KERNEL_PATH";

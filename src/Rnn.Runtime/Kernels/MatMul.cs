@@ -11,7 +11,7 @@ namespace Rnn.Runtime.Kernels;
 /// <c>accumulate</c> and from zero otherwise, so every path gives the same bits.
 /// Thread-safe: packing buffers are per thread, reused, so warm calls allocate nothing.
 /// </summary>
-public static unsafe class MatMul
+internal static unsafe class MatMul
 {
     private const int W = PackedMatrix.PanelWidth;
 

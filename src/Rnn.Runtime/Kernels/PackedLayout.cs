@@ -1,7 +1,7 @@
 namespace Rnn.Runtime.Kernels;
 
 /// <summary>How a <see cref="PackedMatrix"/> lays out its 16-column panels.</summary>
-public enum PackedLayout
+internal enum PackedLayout
 {
     /// <summary>
     /// Each panel is K contiguous rows of 16 floats. Best when one panel is reused from L1 by several row blocks

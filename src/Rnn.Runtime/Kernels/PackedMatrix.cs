@@ -11,7 +11,7 @@ namespace Rnn.Runtime.Kernels;
 /// <see cref="RowStride"/>(p) floats apart, and the next panel of a run <see cref="PanelStride"/> floats further.
 /// Columns past N are zero. A PyTorch weight W (N × K, row-major: out_features × in_features) packs as B = Wᵀ.
 /// </summary>
-public sealed unsafe class PackedMatrix : IDisposable
+internal sealed unsafe class PackedMatrix : IDisposable
 {
     /// <summary>Columns per panel: one Vector512 of floats.</summary>
     public const int PanelWidth = 16;

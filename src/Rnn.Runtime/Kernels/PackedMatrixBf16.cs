@@ -7,7 +7,7 @@ namespace Rnn.Runtime.Kernels;
 /// <see cref="GroupWidth"/>, each group stored k-major (row k of a group is 64 contiguous bf16, two cache lines),
 /// so a matrix-vector product reads the whole matrix as one sequential stream. Columns past N are zero.
 /// </summary>
-public sealed unsafe class PackedMatrixBf16 : IDisposable
+internal sealed unsafe class PackedMatrixBf16 : IDisposable
 {
     /// <summary>Columns per group: 64 bf16 values, two cache lines per row.</summary>
     public const int GroupWidth = 64;

@@ -8,7 +8,7 @@ namespace Rnn.Runtime.Layers;
 /// LSTM and Elman put b_ih + b_hh into <see cref="InputBias"/>; GRU puts b_ih + [b_hr, b_hz, 0] there and
 /// [0, 0, b_hn] into <see cref="RecurrentBias"/>, because b_hn is multiplied by r.
 /// </summary>
-public sealed class RecurrentLayerWeights : IDisposable
+internal sealed class RecurrentLayerWeights : IDisposable
 {
     /// <summary>The cell kind.</summary>
     public CellKind Cell { get; }

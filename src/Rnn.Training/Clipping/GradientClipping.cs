@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Parameters;
 

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Layers;
 using Rnn.Training.Losses;

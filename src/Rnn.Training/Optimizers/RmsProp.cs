@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Parameters;
 

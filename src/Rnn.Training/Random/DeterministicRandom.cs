@@ -157,7 +157,7 @@ public sealed class DeterministicRandom
 
     /// <summary>The seed of step <paramref name="step"/> of a run seeded with <paramref name="seed"/>, from those two
     /// alone, so a resumed run draws what the uninterrupted one drew.</summary>
-    internal static ulong StepSeed(ulong seed, long step) => Mix(seed * 0x9E3779B97F4A7C15UL + (ulong)step + 1);
+    public static ulong StepSeed(ulong seed, long step) => Mix(seed * 0x9E3779B97F4A7C15UL + (ulong)step + 1);
 
     private static ulong SplitMix64(ref ulong state)
     {
@@ -166,7 +166,7 @@ public sealed class DeterministicRandom
     }
 
     /// <summary>splitmix64's finaliser: a bijection on 64 bits with full avalanche.</summary>
-    internal static ulong Mix(ulong z)
+    public static ulong Mix(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;

@@ -1,5 +1,6 @@
 using Rnn.Training.Parameters;
 using Rnn.Runtime.Cells;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
 using System.Runtime.InteropServices;

@@ -1,4 +1,5 @@
 using Rnn.Training.Parameters;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Layers;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Workloads.Data;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Workloads.Data;

@@ -1,4 +1,5 @@
 using Rnn.Runtime.Cells;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Tests.TestSupport;
 

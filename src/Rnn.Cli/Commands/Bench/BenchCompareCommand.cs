@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Cli.Commands.Bench;

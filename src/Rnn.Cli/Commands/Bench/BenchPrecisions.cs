@@ -1,3 +1,4 @@
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 
 namespace Rnn.Cli.Commands.Bench;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using System.Text.Json;
 

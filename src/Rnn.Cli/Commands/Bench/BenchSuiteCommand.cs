@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 
 namespace Rnn.Cli.Commands.Bench;

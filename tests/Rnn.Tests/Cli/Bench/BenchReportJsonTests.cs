@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Rnn.Cli.Commands.Bench;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Tests.TestSupport;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Tests.TestSupport;
 

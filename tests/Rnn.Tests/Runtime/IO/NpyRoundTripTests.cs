@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Tests.TestSupport;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Tests.TestSupport;
 

@@ -1,3 +1,4 @@
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Tests.TestSupport;
 

@@ -1,3 +1,4 @@
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 
 namespace Rnn.Tests.Runtime.IO;

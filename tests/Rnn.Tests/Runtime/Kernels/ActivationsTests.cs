@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 
 namespace Rnn.Tests.Runtime.Kernels;

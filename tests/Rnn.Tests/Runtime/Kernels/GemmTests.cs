@@ -1,4 +1,5 @@
 using Rnn.Tests.TestSupport;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using static Rnn.Tests.Runtime.Kernels.KernelTestData;
 
@@ -98,10 +99,11 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(PackedLayout.Panels)]
-    [InlineData(PackedLayout.Groups)]
-    public void The_indexer_reads_back_every_element_in_either_layout(PackedLayout layout)
+    [InlineData(nameof(PackedLayout.Panels))]
+    [InlineData(nameof(PackedLayout.Groups))]
+    public void The_indexer_reads_back_every_element_in_either_layout(string layoutName) // PackedLayout is internal: xUnit needs public parameter types
     {
+        PackedLayout layout = Enum.Parse<PackedLayout>(layoutName);
         const int k = 5, n = 150; // two groups, the second of 2 panels with 6 real columns in its last
         float[] weight = Random(n * k, 8);
         using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k, layout);
@@ -126,10 +128,11 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(PackedLayout.Panels)]
-    [InlineData(PackedLayout.Groups)]
-    public void Batch_one_and_batched_rows_give_the_same_bits(PackedLayout layout)
+    [InlineData(nameof(PackedLayout.Panels))]
+    [InlineData(nameof(PackedLayout.Groups))]
+    public void Batch_one_and_batched_rows_give_the_same_bits(string layoutName) // PackedLayout is internal: xUnit needs public parameter types
     {
+        PackedLayout layout = Enum.Parse<PackedLayout>(layoutName);
         const int m = 11, k = 70, n = 150;
         float[] weight = Random(n * k, 5);
         float[] bias = Random(n, 6);

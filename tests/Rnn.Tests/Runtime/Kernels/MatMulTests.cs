@@ -1,4 +1,5 @@
 using Rnn.Tests.TestSupport;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using static Rnn.Tests.Runtime.Kernels.KernelTestData;
 

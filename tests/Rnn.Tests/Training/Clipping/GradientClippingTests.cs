@@ -1,4 +1,5 @@
 using Rnn.Tests.TestSupport;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Clipping;
 using Rnn.Training.Parameters;

@@ -1,3 +1,4 @@
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Models;
 using Rnn.Training.Parameters;

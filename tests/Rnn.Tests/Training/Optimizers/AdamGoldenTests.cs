@@ -1,5 +1,6 @@
 using Rnn.Tests.TestSupport;
 using System.Text.Json;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Optimizers;
 using Rnn.Training.Parameters;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Tests.TestSupport;
 using Rnn.Workloads.Data;

@@ -1,4 +1,5 @@
 using System.Text;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Workloads.Data;
 

@@ -1,4 +1,4 @@
-namespace Rnn.Runtime.Kernels;
+namespace Rnn.Runtime;
 
 /// <summary>How a stream or session stores the weights it reads every step.</summary>
 public enum WeightPrecision

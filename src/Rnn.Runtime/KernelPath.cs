@@ -1,4 +1,4 @@
-namespace Rnn.Runtime.Kernels;
+namespace Rnn.Runtime;
 
 /// <summary>The instruction-set path a kernel runs on, narrowest first. Every path computes the same sums in the same
 /// order; on one machine the vector paths give the same bits.</summary>

@@ -1,4 +1,4 @@
-namespace Rnn.Runtime.IO;
+namespace Rnn.Runtime;
 
 /// <summary>
 /// A model or tensor file that cannot be used: missing, truncated, corrupt, of an unsupported dtype, or
