@@ -56,7 +56,7 @@ internal static class CommandLine
     }
 }
 
-/// <summary>The one-JSON-object-per-run output of --json: an object written by <paramref name="body"/>, then a newline.</summary>
+/// <summary>The one-JSON-object-per-run output of --json: an object written by the callback, then a newline.</summary>
 internal static class JsonLine
 {
     public static void Write(Action<Utf8JsonWriter> body)

@@ -6,7 +6,7 @@ namespace Rnn.Workloads.Data;
 /// Symbol table of a char-level model: the sorted (ordinal code point) distinct Unicode scalar values of a text,
 /// id = position in that order. Symbols are Unicode scalars (Runes), not UTF-16 units, so a character outside the
 /// BMP is one symbol; for ASCII text this is the same as char-rnn's byte vocabulary.
-/// An unknown symbol on <see cref="Encode"/> is an error (ArgumentException naming the character and position);
+/// An unknown symbol on <see cref="Encode(ReadOnlySpan{char}, Span{int})"/> is an error (ArgumentException naming the character and position);
 /// callers who want a fallback use <see cref="TryGetId"/> and choose their own id.
 /// </summary>
 public sealed class CharVocabulary
@@ -106,7 +106,7 @@ public sealed class CharVocabulary
         return _idByCodePointSparse!.TryGetValue(codePoint, out id);
     }
 
-    /// <summary>Number of ids <see cref="Encode"/> writes for <paramref name="text"/> (its scalar count).</summary>
+    /// <summary>Number of ids <see cref="Encode(ReadOnlySpan{char}, Span{int})"/> writes for <paramref name="text"/> (its scalar count).</summary>
     public static int CountSymbols(ReadOnlySpan<char> text)
     {
         int count = 0;
