@@ -43,13 +43,13 @@ public sealed class CharCorpus
 
     public ReadOnlyMemory<int> Validation => new(_ids, _trainLength, _ids.Length - _trainLength);
 
+    /// <summary>The largest text read (256 MiB): its ids and batches take several times that.</summary>
+    public const long MaxBytes = 256L << 20;
+
     /// <summary>
     /// Loads a UTF-8 text file. With <paramref name="vocabulary"/> null the vocabulary is built from the whole file;
     /// pass a checkpoint's vocabulary to keep ids stable (then a character outside it is an error).
     /// </summary>
-    /// <summary>The largest text read (256 MiB): its ids and batches take several times that.</summary>
-    public const long MaxBytes = 256L << 20;
-
     public static CharCorpus Load(string path, double validationFraction = 0.05, CharVocabulary? vocabulary = null)
     {
         ArgumentNullException.ThrowIfNull(path);
