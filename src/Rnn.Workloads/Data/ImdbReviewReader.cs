@@ -4,7 +4,7 @@ namespace Rnn.Workloads.Data;
 /// <summary>
 /// Streams the reviews of one split to a visitor, whatever the source form. Order is the source's own (file order
 /// for JSON lines and archives, ordinal file-name order per label for folders); <see cref="ImdbDataset"/> sorts.
-/// Unreadable content (corrupt gzip, broken tar, bad JSON line) becomes an <see cref="Rnn.Runtime.IO.RnnFormatException"/> naming the file.
+/// Unreadable content (corrupt gzip, broken tar, bad JSON line) becomes an <see cref="Rnn.Runtime.RnnFormatException"/> naming the file.
 /// </summary>
 public static class ImdbReviewReader
 {
