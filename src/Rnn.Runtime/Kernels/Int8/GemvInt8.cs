@@ -1,0 +1,149 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Rnn.Runtime.Kernels.Int8;
+
+/// <summary>
+/// y (rows × N) = init + Σ_parts (x_part · W_partᵀ in int32) · (activation scale · row scale), for int8 weights
+/// (<see cref="PackedMatrixInt8"/>) and int8 activations (<see cref="ActivationQuantizer"/>, one scale per row of x).
+/// The integer sums are exact on every <see cref="Int8Kernel"/>; the dequantization is this class's one loop, so every
+/// kernel gives the same bits. Groups go one at a time, each through every row while its weights sit in L1, so a
+/// multi-row product (a session's input projection, several streams) reads the weights once.
+/// </summary>
+internal static unsafe class GemvInt8
+{
+    private const int G = PackedMatrixInt8.GroupWidth;
+
+    /// <summary>
+    /// For each row r: y[r·ldy + n] = init + p1 (+ p2) for n &lt; N, where p = (float)Σ_k x[r, k] · q[n, k] ·
+    /// (scale[r] · rowScale[n]) and init is y's own value (<paramref name="accumulate"/>), the bias, or nothing.
+    /// x1 holds rows of <see cref="PackedMatrixInt8.Quads1"/>·4 bytes ld1 apart (x2 likewise for a second part).
+    /// <paramref name="descending"/> visits the groups last first (same bits): a caller alternating it starts each
+    /// product on the weights the previous one read last, still in cache.
+    /// </summary>
+    public static void Multiply(Int8Kernel kernel, PackedMatrixInt8 m, int rows,
+        ReadOnlySpan<sbyte> x1, int ld1, ReadOnlySpan<float> scales1,
+        ReadOnlySpan<sbyte> x2, int ld2, ReadOnlySpan<float> scales2,
+        ReadOnlySpan<float> bias, Span<float> y, int ldy, bool accumulate = false, bool descending = false)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        ObjectDisposedException.ThrowIf(m.IsDisposed, m);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
+        CheckPart(x1, ld1, scales1, m.Quads1, rows, nameof(x1));
+        if (m.HasSecondPart) CheckPart(x2, ld2, scales2, m.Quads2, rows, nameof(x2));
+        if (ldy < m.N || y.Length < (long)(rows - 1) * ldy + m.N)
+            throw new ArgumentException($"y has {y.Length} floats with rows {ldy} apart, needs {rows} rows of N = {m.N}.", nameof(y));
+        if (!bias.IsEmpty && bias.Length < m.N) throw new ArgumentException($"bias has {bias.Length} floats, needs N = {m.N}.", nameof(bias));
+        if (y.Overlaps(bias)) throw new ArgumentException("y overlaps the bias.", nameof(y));
+        if (!Int8Kernels.IsSupported(kernel)) throw new PlatformNotSupportedException($"The {kernel} int8 kernel does not run on this machine.");
+
+        int* acc = stackalloc int[2 * G];
+        bool two = m.HasSecondPart;
+        int groups = m.GroupCount;
+        fixed (sbyte* p1 = x1)
+        fixed (sbyte* p2 = x2)
+        fixed (float* s1 = scales1)
+        fixed (float* s2 = scales2)
+        fixed (float* w1 = m.Scales1)
+        fixed (float* w2 = m.Scales2)
+        fixed (int* c1 = m.Compensation1)
+        fixed (int* c2 = m.Compensation2)
+        fixed (float* b = bias)
+        fixed (float* yp = y)
+        {
+            for (int i = 0; i < groups; i++)
+            {
+                int g = descending ? groups - 1 - i : i;
+                int n0 = g * G, count = Math.Min(G, m.N - n0);
+                sbyte* group = m.Data + g * m.GroupBytes;
+                sbyte* second = group + (long)m.Quads1 * PackedMatrixInt8.QuadRowBytes;
+                for (int r = 0; r < rows; r++)
+                {
+                    Dot(kernel, group, p1 + (long)r * ld1, m.Quads1, c1 + n0, acc);
+                    if (two) Dot(kernel, second, p2 + (long)r * ld2, m.Quads2, c2 + n0, acc + G);
+                    float* row = yp + (long)r * ldy + n0;
+                    float* init = accumulate ? row : b == null ? null : b + n0;
+                    Dequantize(acc, s1[r], w1 + n0, two ? acc + G : null, two ? s2[r] : 0, two ? w2 + n0 : null, init, row, count);
+                }
+            }
+        }
+    }
+
+    private static void CheckPart(ReadOnlySpan<sbyte> x, int ld, ReadOnlySpan<float> scales, int quads, int rows, string name)
+    {
+        int bytes = quads * 4;
+        if (ld < bytes || x.Length < (long)(rows - 1) * ld + bytes)
+            throw new ArgumentException($"{name} has {x.Length} bytes with rows {ld} apart, needs {rows} rows of {bytes}.", name);
+        if (scales.Length < rows) throw new ArgumentException($"{name}'s scales have {scales.Length} values, need {rows}.", name);
+    }
+
+    /// <summary>acc[0 .. 64) = Σ over <paramref name="quads"/> quad rows of x · w, exactly, on <paramref name="kernel"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Dot(Int8Kernel kernel, sbyte* w, sbyte* x, int quads, int* compensation, int* acc)
+    {
+        switch (kernel)
+        {
+            case Int8Kernel.AvxVnni: Int8DotX64.Vnni(w, x, quads, compensation, acc); break;
+            case Int8Kernel.Avx512Pairs: Int8DotX64.Avx512Pairs(w, x, quads, acc); break;
+            case Int8Kernel.Avx2Pairs: Int8DotX64.Avx2Pairs(w, x, quads, acc); break;
+            case Int8Kernel.Ssse3Pairs: Int8DotX64.Ssse3Pairs(w, x, quads, acc); break;
+            case Int8Kernel.ArmDot: Int8DotArm.Dot(w, x, quads, acc); break;
+            case Int8Kernel.AdvSimd: Int8DotArm.Widening(w, x, quads, acc); break;
+            default: Scalar(w, x, quads, acc); break;
+        }
+    }
+
+    private static void Scalar(sbyte* w, sbyte* x, int quads, int* acc)
+    {
+        for (int j = 0; j < G; j++)
+        {
+            int sum = 0;
+            for (int q = 0; q < quads; q++)
+            {
+                sbyte* cell = w + (nint)q * PackedMatrixInt8.QuadRowBytes + 4 * j;
+                sbyte* xq = x + 4 * q;
+                sum += xq[0] * cell[0] + xq[1] * cell[1] + xq[2] * cell[2] + xq[3] * cell[3];
+            }
+            acc[j] = sum;
+        }
+    }
+
+    /// <summary>
+    /// The one dequantization: y[j] = init[j] + ((float)a1[j] · (s1 · w1[j]) + (float)a2[j] · (s2 · w2[j])), the second
+    /// term only with a second part, init only when given. Multiplies and adds are IEEE-exact per element (no fused
+    /// multiply-add), and int32 → float rounds to nearest even everywhere, so the vector and scalar loops agree.
+    /// </summary>
+    private static void Dequantize(int* a1, float s1, float* w1, int* a2, float s2, float* w2, float* init, float* y, int count)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> v1 = Vector256.Create(s1), v2 = Vector256.Create(s2);
+            for (; j + 8 <= count; j += 8)
+            {
+                Vector256<float> sum = Vector256.ConvertToSingle(Vector256.Load(a1 + j)) * (v1 * Vector256.Load(w1 + j));
+                if (a2 != null) sum += Vector256.ConvertToSingle(Vector256.Load(a2 + j)) * (v2 * Vector256.Load(w2 + j));
+                if (init != null) sum = Vector256.Load(init + j) + sum;
+                sum.Store(y + j);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> v1 = Vector128.Create(s1), v2 = Vector128.Create(s2);
+            for (; j + 4 <= count; j += 4)
+            {
+                Vector128<float> sum = Vector128.ConvertToSingle(Vector128.Load(a1 + j)) * (v1 * Vector128.Load(w1 + j));
+                if (a2 != null) sum += Vector128.ConvertToSingle(Vector128.Load(a2 + j)) * (v2 * Vector128.Load(w2 + j));
+                if (init != null) sum = Vector128.Load(init + j) + sum;
+                sum.Store(y + j);
+            }
+        }
+        for (; j < count; j++)
+        {
+            float sum = a1[j] * (s1 * w1[j]);
+            if (a2 != null) sum += a2[j] * (s2 * w2[j]);
+            if (init != null) sum = init[j] + sum;
+            y[j] = sum;
+        }
+    }
+}

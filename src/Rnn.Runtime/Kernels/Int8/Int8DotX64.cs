@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Rnn.Runtime.Kernels.Int8;
+
+/// <summary>
+/// The x64 int8 dot products of one group (<see cref="PackedMatrixInt8.GroupWidth"/> outputs) over
+/// <c>quads</c> quad rows: acc[j] = Σ x[k] · w[j, k], exact in int32. Activations are in [-127, 127] and weights in
+/// [-127, 127]. AVX-VNNI's <c>vpdpbusd</c> wants unsigned activations, so it reads x + 128 and subtracts the row's
+/// precomputed 128 · Σ w. The multiply-add pairs (<c>vpmaddubsw</c>) saturate int16 pairs of u8 × s8, so they multiply
+/// |w| (≤ 127) by x with w's sign (|·| ≤ 127): a pair is at most 2 · 127 · 127 = 32258 and never saturates.
+/// </summary>
+internal static unsafe class Int8DotX64
+{
+    private const int Row = PackedMatrixInt8.QuadRowBytes;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Vnni(sbyte* w, sbyte* x, int quads, int* compensation, int* acc)
+    {
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (int q = 0; q < quads; q++)
+        {
+            Vector256<byte> xb = Vector256.Create(Unsafe.ReadUnaligned<int>(x + 4 * q) ^ unchecked((int)0x80808080)).AsByte();
+            sbyte* row = w + (nint)q * Row;
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, xb, Vector256.Load(row));
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, xb, Vector256.Load(row + 32));
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, xb, Vector256.Load(row + 64));
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, xb, Vector256.Load(row + 96));
+            a4 = AvxVnni.MultiplyWideningAndAdd(a4, xb, Vector256.Load(row + 128));
+            a5 = AvxVnni.MultiplyWideningAndAdd(a5, xb, Vector256.Load(row + 160));
+            a6 = AvxVnni.MultiplyWideningAndAdd(a6, xb, Vector256.Load(row + 192));
+            a7 = AvxVnni.MultiplyWideningAndAdd(a7, xb, Vector256.Load(row + 224));
+        }
+        (a0 - Vector256.Load(compensation)).Store(acc);
+        (a1 - Vector256.Load(compensation + 8)).Store(acc + 8);
+        (a2 - Vector256.Load(compensation + 16)).Store(acc + 16);
+        (a3 - Vector256.Load(compensation + 24)).Store(acc + 24);
+        (a4 - Vector256.Load(compensation + 32)).Store(acc + 32);
+        (a5 - Vector256.Load(compensation + 40)).Store(acc + 40);
+        (a6 - Vector256.Load(compensation + 48)).Store(acc + 48);
+        (a7 - Vector256.Load(compensation + 56)).Store(acc + 56);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Pair256(Vector256<int> acc, Vector256<sbyte> x, sbyte* w)
+    {
+        Vector256<sbyte> weights = Vector256.Load(w);
+        Vector256<short> pairs = Avx2.MultiplyAddAdjacent(Avx2.Abs(weights), Avx2.Sign(x, weights));
+        return acc + Avx2.MultiplyAddAdjacent(pairs, Vector256.Create((short)1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx2Pairs(sbyte* w, sbyte* x, int quads, int* acc)
+    {
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (int q = 0; q < quads; q++)
+        {
+            Vector256<sbyte> xb = Vector256.Create(Unsafe.ReadUnaligned<int>(x + 4 * q)).AsSByte();
+            sbyte* row = w + (nint)q * Row;
+            a0 = Pair256(a0, xb, row);
+            a1 = Pair256(a1, xb, row + 32);
+            a2 = Pair256(a2, xb, row + 64);
+            a3 = Pair256(a3, xb, row + 96);
+            a4 = Pair256(a4, xb, row + 128);
+            a5 = Pair256(a5, xb, row + 160);
+            a6 = Pair256(a6, xb, row + 192);
+            a7 = Pair256(a7, xb, row + 224);
+        }
+        a0.Store(acc); a1.Store(acc + 8); a2.Store(acc + 16); a3.Store(acc + 24);
+        a4.Store(acc + 32); a5.Store(acc + 40); a6.Store(acc + 48); a7.Store(acc + 56);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Pair512(Vector512<int> acc, Vector512<sbyte> x, Vector512<sbyte> negated, sbyte* w)
+    {
+        // No 512-bit vpsignb: negate x where w < 0 with a mask instead (w = 0 multiplies by |w| = 0 either way).
+        Vector512<sbyte> weights = Vector512.Load(w);
+        Vector512<sbyte> signed = Vector512.ConditionalSelect(Vector512.LessThan(weights, Vector512<sbyte>.Zero), negated, x);
+        Vector512<short> pairs = Avx512BW.MultiplyAddAdjacent(Avx512BW.Abs(weights), signed);
+        return acc + Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx512Pairs(sbyte* w, sbyte* x, int quads, int* acc)
+    {
+        Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (int q = 0; q < quads; q++)
+        {
+            Vector512<sbyte> xb = Vector512.Create(Unsafe.ReadUnaligned<int>(x + 4 * q)).AsSByte();
+            Vector512<sbyte> negated = -xb;
+            sbyte* row = w + (nint)q * Row;
+            a0 = Pair512(a0, xb, negated, row);
+            a1 = Pair512(a1, xb, negated, row + 64);
+            a2 = Pair512(a2, xb, negated, row + 128);
+            a3 = Pair512(a3, xb, negated, row + 192);
+        }
+        a0.Store(acc); a1.Store(acc + 16); a2.Store(acc + 32); a3.Store(acc + 48);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Pair128(Vector128<int> acc, Vector128<sbyte> x, sbyte* w)
+    {
+        Vector128<sbyte> weights = Vector128.Load(w);
+        Vector128<short> pairs = Ssse3.MultiplyAddAdjacent(Ssse3.Abs(weights), Ssse3.Sign(x, weights));
+        return acc + Sse2.MultiplyAddAdjacent(pairs, Vector128.Create((short)1));
+    }
+
+    /// <summary>128-bit: the group in two halves of 32 outputs, eight accumulators each (SSE has sixteen registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Ssse3Pairs(sbyte* w, sbyte* x, int quads, int* acc)
+    {
+        for (int half = 0; half < 2; half++)
+        {
+            Vector128<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            sbyte* start = w + half * (Row / 2);
+            for (int q = 0; q < quads; q++)
+            {
+                Vector128<sbyte> xb = Vector128.Create(Unsafe.ReadUnaligned<int>(x + 4 * q)).AsSByte();
+                sbyte* row = start + (nint)q * Row;
+                a0 = Pair128(a0, xb, row);
+                a1 = Pair128(a1, xb, row + 16);
+                a2 = Pair128(a2, xb, row + 32);
+                a3 = Pair128(a3, xb, row + 48);
+                a4 = Pair128(a4, xb, row + 64);
+                a5 = Pair128(a5, xb, row + 80);
+                a6 = Pair128(a6, xb, row + 96);
+                a7 = Pair128(a7, xb, row + 112);
+            }
+            int* o = acc + half * 32;
+            a0.Store(o); a1.Store(o + 4); a2.Store(o + 8); a3.Store(o + 12);
+            a4.Store(o + 16); a5.Store(o + 20); a6.Store(o + 24); a7.Store(o + 28);
+        }
+    }
+}
