@@ -278,10 +278,13 @@ public sealed class RnnModel : IDisposable
     /// per sequence and step; the input projection of all steps stays a float32 matrix product), with outputs about
     /// 1e-3 away from float32's. It pays at batch 1–2, where a step is memory-bound (LSTM 256, 100 steps, batch 1:
     /// 1.06 vs 1.36 ms here); from batch ~8 on, float32's matrix product is faster (batch 16: 17.8 vs 11.6 ms).
+    /// <see cref="WeightPrecision.Int8"/> reads both W_ih and W_hh as int8 (the input projection of all steps too, each
+    /// step's input with its own scale), giving the same bits as an int8 stream fed the same steps.
     /// </param>
     public RnnSession CreateSession(int maxSequenceLength, int maxBatch = 1, WeightPrecision precision = WeightPrecision.Float32)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        CheckPrecision(precision);
         return new(this, maxSequenceLength, maxBatch, precision);
     }
 
@@ -289,12 +292,20 @@ public sealed class RnnModel : IDisposable
     /// <param name="streams">Independent streams advanced together by each Step (each can also step alone).</param>
     /// <param name="precision">
     /// <see cref="WeightPrecision.BFloat16"/> halves the bytes a step reads (up to twice as fast when memory-bound) at
-    /// the cost of outputs about 1e-3 away from float32's; the default keeps PyTorch's numbers.
+    /// the cost of outputs about 1e-3 away from float32's; <see cref="WeightPrecision.Int8"/> quarters them, with
+    /// outputs about 1e-2 away; the default keeps PyTorch's numbers.
     /// </param>
     public RnnStream CreateStream(int streams = 1, WeightPrecision precision = WeightPrecision.Float32)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        CheckPrecision(precision);
         return new(this, streams, precision);
+    }
+
+    private static void CheckPrecision(WeightPrecision precision)
+    {
+        if (!Enum.IsDefined(precision))
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, "Not a WeightPrecision: Float32, BFloat16 or Int8.");
     }
 
     /// <summary>Refuses new sessions and streams and frees the packed weights once none is left (see the class summary).</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Rnn.Runtime.IO;
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Kernels.Int8;
 using Rnn.Runtime.Layers;
 
 namespace Rnn.Runtime;
@@ -21,6 +22,8 @@ public sealed class RnnSession : IDisposable
     private float[] _gx, _gh, _h, _c, _layerA, _layerB, _product;
     private bool[] _inactive;
     private ExclusiveUse _use;
+    private Int8Kernel _int8Kernel;
+    private QuantizedRows? _quantizedInput, _quantizedH; // int8 only: every step's layer input, one step's h
 
     /// <summary>The longest sequence a Run may pass.</summary>
     public int MaxSequenceLength { get; }
@@ -31,7 +34,8 @@ public sealed class RnnSession : IDisposable
     /// <summary>The model this session runs (dispose it after the session).</summary>
     public RnnModel Model => _model;
 
-    /// <summary>How this session stores the recurrent weights (the input projection is always float32).</summary>
+    /// <summary>How this session stores the weights: bfloat16 applies to the recurrent weights alone (its input
+    /// projection stays float32), int8 to both.</summary>
     public WeightPrecision Precision { get; }
 
     internal RnnSession(RnnModel model, int maxSequenceLength, int maxBatch, WeightPrecision precision = WeightPrecision.Float32)
@@ -84,6 +88,18 @@ public sealed class RnnSession : IDisposable
             for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first run
                 for (int d = 0; d < model.Directions; d++) _ = model.LayerWeights(l, d).RecurrentWeightsBf16;
         }
+        if (precision == WeightPrecision.Int8)
+        {
+            _int8Kernel = Int8Kernels.For(model.KernelPath);
+            int widest = 0;
+            for (int l = 0; l < model.NumLayers; l++)
+            {
+                widest = Math.Max(widest, model.Architecture.LayerInputSize(l));
+                for (int d = 0; d < model.Directions; d++) { _ = model.LayerWeights(l, d).InputWeightsInt8; _ = model.LayerWeights(l, d).RecurrentWeightsInt8; }
+            }
+            _quantizedInput = new QuantizedRows(rows, widest);
+            _quantizedH = new QuantizedRows(maxBatch, model.HiddenSize);
+        }
     }
 
     /// <summary>
@@ -128,12 +144,19 @@ public sealed class RnnSession : IDisposable
             bool inBatchFirst = batchFirst && l == 0, outBatchFirst = batchFirst && last;
             Span<float> layerOutput = last ? output : (l % 2 == 0 ? _layerA : _layerB).AsSpan(0, T * B * D * H);
             int inputSize = m.Architecture.LayerInputSize(l);
+            // int8: every step's input quantized once per layer (each row its own scale), shared by both directions.
+            QuantizedRows? qx = _quantizedInput;
+            qx?.Quantize(layerInput, T * B, inputSize, inputSize);
             for (int d = 0; d < D; d++)
             {
                 RecurrentLayerWeights w = m.LayerWeights(l, d);
                 // Input projection of every step at once: one matrix product instead of T small ones.
                 Span<float> gx = _gx.AsSpan(0, T * B * P);
-                Gemm.Multiply(path, layerInput, T * B, inputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
+                if (qx is not null)
+                    GemvInt8.Multiply(_int8Kernel, w.InputWeightsInt8, T * B, qx.Bytes, qx.Stride, qx.Scales, default, 0, default,
+                        w.InputBias, gx, P);
+                else
+                    Gemm.Multiply(path, layerInput, T * B, inputSize, w.InputWeights, w.InputBias, gx, P, accumulate: false);
 
                 int stateIndex = l * D + d;
                 LoadState(h, h0, stateIndex, stateSize);
@@ -148,7 +171,10 @@ public sealed class RnnSession : IDisposable
                     int gxOffset = inBatchFirst ? t * P : t * B * P;
                     int ldgx = inBatchFirst ? T * P : P;
                     // Odd steps read W_hh last panel first: each step starts where the previous one's reads are still in L2.
-                    if (Precision == WeightPrecision.BFloat16)
+                    if (Precision == WeightPrecision.Int8)
+                        RecurrentStep.RunInt8(path, _int8Kernel, w, B, gx.Slice(gxOffset), ldgx, _gh, P, h, c, anyInactive ? inactive : default,
+                            _quantizedH!, descending: (s & 1) == 1);
+                    else if (Precision == WeightPrecision.BFloat16)
                         RecurrentStep.RunBf16(path, w, B, gx.Slice(gxOffset), ldgx, _product, _productStride, h, c, anyInactive ? inactive : default);
                     else
                         RecurrentStep.Run(path, w, B, gx.Slice(gxOffset), ldgx, _gh, h, c, anyInactive ? inactive : default,

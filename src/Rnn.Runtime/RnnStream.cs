@@ -1,5 +1,6 @@
 using System.Buffers;
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Kernels.Int8;
 using Rnn.Runtime.Layers;
 
 namespace Rnn.Runtime;
@@ -19,6 +20,8 @@ public sealed class RnnStream : IDisposable
     private float[] _h, _c, _gx, _gh, _xh; // state: [layer][stream][H]; _xh: [x; h] rows of a fused step
     private ExclusiveUse _use;
     private bool _descending;
+    private readonly Int8Kernel _int8Kernel;
+    private readonly QuantizedRows? _quantizedX, _quantizedH; // int8 only: each step's inputs and hidden states
 
     /// <summary>Independent streams held.</summary>
     public int StreamCount { get; }
@@ -72,6 +75,12 @@ public sealed class RnnStream : IDisposable
         int widest = model.HiddenSize;
         for (int l = 0; l < model.NumLayers; l++) widest = Math.Max(widest, model.LayerWeights(l, 0).InputSize);
         _xh = pool.Rent(streams * (widest + model.HiddenSize));
+        if (precision == WeightPrecision.Int8)
+        {
+            _int8Kernel = Int8Kernels.For(model.KernelPath);
+            _quantizedX = new QuantizedRows(streams, widest);
+            _quantizedH = new QuantizedRows(streams, model.HiddenSize);
+        }
         for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first step
         {
             RecurrentLayerWeights w = model.LayerWeights(l, 0);
@@ -79,6 +88,11 @@ public sealed class RnnStream : IDisposable
             {
                 if (model.Cell == CellKind.Gru) { _ = w.InputWeightsBf16; _ = w.RecurrentWeightsBf16; }
                 else _ = w.StepWeightsBf16;
+            }
+            else if (precision == WeightPrecision.Int8)
+            {
+                if (model.Cell == CellKind.Gru) { _ = w.InputWeightsInt8; _ = w.RecurrentWeightsInt8; }
+                else _ = w.StepWeightsInt8;
             }
             else if (model.Cell != CellKind.Gru) _ = w.StepWeights;
             else if (streams == 1) { _ = w.InputWeightsGrouped; _ = w.RecurrentWeightsGrouped; }
@@ -135,6 +149,8 @@ public sealed class RnnStream : IDisposable
             Span<float> c = _c.AsSpan((l * S + first) * H, count * H);
             if (Precision == WeightPrecision.BFloat16)
                 StepBf16(path, w, count, x, h, c, gx);
+            else if (Precision == WeightPrecision.Int8)
+                StepInt8(path, w, count, x, h, c, gx, descending);
             else if (w.Cell == CellKind.Gru)
             {
                 bool grouped = StreamCount == 1; // one row: the grouped copies, packed at creation
@@ -177,6 +193,29 @@ public sealed class RnnStream : IDisposable
             h.Slice(s * H, H).CopyTo(xh.Slice(I));
             GemvBf16.Multiply(path, xh, w.StepWeightsBf16, w.InputBias, gx.Slice(s * P, P));
         }
+        RecurrentStep.Pointwise(path, w, count, gx, P, h, c);
+    }
+
+    /// <summary>
+    /// One layer's step with int8 weights: x and h quantized per stream, each with its own scale; LSTM and Elman in one
+    /// pass over [W_ih | W_hh], GRU as an input product then the session's int8 recurrent step.
+    /// </summary>
+    private void StepInt8(KernelPath path, RecurrentLayerWeights w, int count, ReadOnlySpan<float> x, Span<float> h, Span<float> c,
+        Span<float> gx, bool descending)
+    {
+        int H = _model.HiddenSize, P = _padded, I = w.InputSize;
+        QuantizedRows qx = _quantizedX!, qh = _quantizedH!;
+        qx.Quantize(x, count, I, I);
+        if (w.Cell == CellKind.Gru)
+        {
+            GemvInt8.Multiply(_int8Kernel, w.InputWeightsInt8, count, qx.Bytes, qx.Stride, qx.Scales, default, 0, default,
+                w.InputBias, gx, P, accumulate: false, descending);
+            RecurrentStep.RunInt8(path, _int8Kernel, w, count, gx, P, _gh, P, h, c, default, qh, descending);
+            return;
+        }
+        qh.Quantize(h, count, H, H);
+        GemvInt8.Multiply(_int8Kernel, w.StepWeightsInt8, count, qx.Bytes, qx.Stride, qx.Scales, qh.Bytes, qh.Stride, qh.Scales,
+            w.InputBias, gx, P, accumulate: false, descending);
         RecurrentStep.Pointwise(path, w, count, gx, P, h, c);
     }
 

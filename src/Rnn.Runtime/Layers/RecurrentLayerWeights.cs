@@ -1,4 +1,5 @@
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Kernels.Int8;
 
 namespace Rnn.Runtime.Layers;
 
@@ -38,6 +39,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
     private readonly object _lazyCopiesLock = new();
     private PackedMatrix? _stepWeights, _inputGrouped, _recurrentGrouped;
     private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
+    private PackedMatrixInt8? _stepInt8, _inputInt8, _recurrentInt8;
 
     /// <summary>
     /// [W_ih | W_hh]ᵀ (K = I + H, N = G·H) for LSTM and Elman cells: a streaming step multiplies [x; h] by it in one
@@ -60,6 +62,15 @@ internal sealed class RecurrentLayerWeights : IDisposable
     internal PackedMatrixBf16 StepWeightsBf16 => Bf16(ref _stepBf16, StepOperand);
     internal PackedMatrixBf16 InputWeightsBf16 => Bf16(ref _inputBf16, InputOperand);
     internal PackedMatrixBf16 RecurrentWeightsBf16 => Bf16(ref _recurrentBf16, RecurrentOperand);
+
+    /// <summary>
+    /// int8 copies for <see cref="WeightPrecision.Int8"/>: [W_ih | W_hh] as one two-part matrix (each part with its own
+    /// row scales, as x and h get their own activation scales) for LSTM and Elman streams; W_ih and W_hh apart for GRU
+    /// streams and for sessions. Made on first use.
+    /// </summary>
+    internal PackedMatrixInt8 StepWeightsInt8 => Int8(ref _stepInt8, StepOperand);
+    internal PackedMatrixInt8 InputWeightsInt8 => Int8(ref _inputInt8, InputOperand);
+    internal PackedMatrixInt8 RecurrentWeightsInt8 => Int8(ref _recurrentInt8, RecurrentOperand);
 
     private const int StepOperand = 0, InputOperand = 1, RecurrentOperand = 2;
 
@@ -100,6 +111,19 @@ internal sealed class RecurrentLayerWeights : IDisposable
         lock (_lazyCopiesLock)
         {
             field ??= new PackedMatrixBf16(Unpacked(which), Cell.GateCount() * HiddenSize, OperandK(which));
+            return field;
+        }
+    }
+
+    private PackedMatrixInt8 Int8(ref PackedMatrixInt8? field, int which)
+    {
+        if (field is { } ready) return ready;
+        lock (_lazyCopiesLock)
+        {
+            int rows = Cell.GateCount() * HiddenSize;
+            field ??= which == StepOperand
+                ? new PackedMatrixInt8(Unpacked(InputOperand), rows, InputSize, Unpacked(RecurrentOperand), HiddenSize)
+                : new PackedMatrixInt8(Unpacked(which), rows, OperandK(which));
             return field;
         }
     }
@@ -187,8 +211,12 @@ internal sealed class RecurrentLayerWeights : IDisposable
             _stepBf16?.Dispose();
             _inputBf16?.Dispose();
             _recurrentBf16?.Dispose();
+            _stepInt8?.Dispose();
+            _inputInt8?.Dispose();
+            _recurrentInt8?.Dispose();
             _stepWeights = _inputGrouped = _recurrentGrouped = null;
             _stepBf16 = _inputBf16 = _recurrentBf16 = null;
+            _stepInt8 = _inputInt8 = _recurrentInt8 = null;
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Kernels.Int8;
 
 namespace Rnn.Runtime.Layers;
 
@@ -66,6 +67,33 @@ internal static class RecurrentStep
             TensorPrimitives.Add(pre, pr.Slice(0, gates), pre);
             PointwiseRow(path, w, r, gx, ldgx, h, c);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> with int8 recurrent weights: every row of h quantized into <paramref name="quantized"/>, one
+    /// int8 product over the rows, added to gx (LSTM/Elman: gx already holds the input projection and biases) or written
+    /// to <paramref name="gh"/> (rows ldgh apart) with the GRU's recurrent bias, then the cell's element-wise pass.
+    /// </summary>
+    public static void RunInt8(KernelPath path, Int8Kernel kernel, RecurrentLayerWeights w, int rows,
+        Span<float> gx, int ldgx, Span<float> gh, int ldgh, Span<float> h, Span<float> c, ReadOnlySpan<bool> inactive,
+        QuantizedRows quantized, bool descending)
+    {
+        int hidden = w.HiddenSize;
+        quantized.Quantize(h, rows, hidden, hidden);
+        if (w.Cell == CellKind.Gru)
+        {
+            GemvInt8.Multiply(kernel, w.RecurrentWeightsInt8, rows, quantized.Bytes, quantized.Stride, quantized.Scales,
+                default, 0, default, w.RecurrentBias, gh, ldgh, accumulate: false, descending);
+            for (int r = 0; r < rows; r++)
+            {
+                if (!inactive.IsEmpty && inactive[r]) continue;
+                GruCell.Pointwise(path, gx.Slice(r * ldgx, 3 * hidden), gh.Slice(r * ldgh, 3 * hidden), h.Slice(r * hidden, hidden), default);
+            }
+            return;
+        }
+        GemvInt8.Multiply(kernel, w.RecurrentWeightsInt8, rows, quantized.Bytes, quantized.Stride, quantized.Scales,
+            default, 0, default, default, gx, ldgx, accumulate: true, descending);
+        Pointwise(path, w, rows, gx, ldgx, h, c, inactive);
     }
 
     /// <summary>The element-wise pass alone, for LSTM/Elman rows whose gx already holds every product and bias;

@@ -15,7 +15,7 @@ internal static unsafe class GemvInt8
     private const int G = PackedMatrixInt8.GroupWidth;
 
     /// <summary>
-    /// For each row r: y[r·ldy + n] = init + p1 (+ p2) for n &lt; N, where p = (float)Σ_k x[r, k] · q[n, k] ·
+    /// For each row r: y[r·ldy + n] = (init + p1) (+ p2) for n &lt; N, where p = (float)Σ_k x[r, k] · q[n, k] ·
     /// (scale[r] · rowScale[n]) and init is y's own value (<paramref name="accumulate"/>), the bias, or nothing.
     /// x1 holds rows of <see cref="PackedMatrixInt8.Quads1"/>·4 bytes ld1 apart (x2 likewise for a second part).
     /// <paramref name="descending"/> visits the groups last first (same bits): a caller alternating it starts each
@@ -109,8 +109,10 @@ internal static unsafe class GemvInt8
     }
 
     /// <summary>
-    /// The one dequantization: y[j] = init[j] + ((float)a1[j] · (s1 · w1[j]) + (float)a2[j] · (s2 · w2[j])), the second
-    /// term only with a second part, init only when given. Multiplies and adds are IEEE-exact per element (no fused
+    /// The one dequantization: y[j] = (init[j] + (float)a1[j] · (s1 · w1[j])) + (float)a2[j] · (s2 · w2[j]), the second
+    /// term only with a second part, init only when given. That order makes a fused two-part product (a stream's
+    /// [x; h] step) give the bits of a one-part product followed by an accumulating one (a session's input projection,
+    /// then its recurrence). Multiplies and adds are IEEE-exact per element (no fused
     /// multiply-add), and int32 → float rounds to nearest even everywhere, so the vector and scalar loops agree.
     /// </summary>
     private static void Dequantize(int* a1, float s1, float* w1, int* a2, float s2, float* w2, float* init, float* y, int count)
@@ -122,8 +124,8 @@ internal static unsafe class GemvInt8
             for (; j + 8 <= count; j += 8)
             {
                 Vector256<float> sum = Vector256.ConvertToSingle(Vector256.Load(a1 + j)) * (v1 * Vector256.Load(w1 + j));
-                if (a2 != null) sum += Vector256.ConvertToSingle(Vector256.Load(a2 + j)) * (v2 * Vector256.Load(w2 + j));
                 if (init != null) sum = Vector256.Load(init + j) + sum;
+                if (a2 != null) sum += Vector256.ConvertToSingle(Vector256.Load(a2 + j)) * (v2 * Vector256.Load(w2 + j));
                 sum.Store(y + j);
             }
         }
@@ -133,16 +135,16 @@ internal static unsafe class GemvInt8
             for (; j + 4 <= count; j += 4)
             {
                 Vector128<float> sum = Vector128.ConvertToSingle(Vector128.Load(a1 + j)) * (v1 * Vector128.Load(w1 + j));
-                if (a2 != null) sum += Vector128.ConvertToSingle(Vector128.Load(a2 + j)) * (v2 * Vector128.Load(w2 + j));
                 if (init != null) sum = Vector128.Load(init + j) + sum;
+                if (a2 != null) sum += Vector128.ConvertToSingle(Vector128.Load(a2 + j)) * (v2 * Vector128.Load(w2 + j));
                 sum.Store(y + j);
             }
         }
         for (; j < count; j++)
         {
             float sum = a1[j] * (s1 * w1[j]);
-            if (a2 != null) sum += a2[j] * (s2 * w2[j]);
             if (init != null) sum = init[j] + sum;
+            if (a2 != null) sum += a2[j] * (s2 * w2[j]);
             y[j] = sum;
         }
     }

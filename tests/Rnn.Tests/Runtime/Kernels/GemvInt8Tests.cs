@@ -103,9 +103,9 @@ public class GemvInt8Tests
                 for (int k = 0; k < m.K1; k++) a1 += x1[r * ld1 + k] * m[1, n, k];
                 for (int k = 0; k < m.K2; k++) a2 += x2[r * ld2 + k] * m[2, n, k];
                 float sum = (float)(int)a1 * (s1[r] * m.Scales1[n]);
-                if (m.HasSecondPart) sum += (float)(int)a2 * (s2[r] * m.Scales2[n]);
                 if (accumulate) sum = y[r * ldy + n] + sum;
                 else if (bias.Length > 0) sum = bias[n] + sum;
+                if (m.HasSecondPart) sum += (float)(int)a2 * (s2[r] * m.Scales2[n]);
                 y[r * ldy + n] = sum;
             }
         return y;
