@@ -20,7 +20,7 @@ public class Int8InferenceTests(ITestOutputHelper output)
 
     public static IEnumerable<object[]> CellsAndPaths() => SessionTests.CellsAndPaths();
 
-    [GoldenTheory]
+    [Theory]
     [MemberData(nameof(Cases))]
     public void GoldenCasesStayWithinTheDocumentedBoundOfFloat32(string caseName, KernelPath path)
     {

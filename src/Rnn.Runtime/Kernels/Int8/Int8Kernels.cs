@@ -46,11 +46,13 @@ internal static class Int8Kernels
             s_forcedRead = true;
         }
         if (s_forced is { } forced) return forced;
-        if (path == KernelPath.Scalar)
-            // A machine whose float kernels have no vector path (ARM64 until a 128-bit float path exists) still has
-            // its integer dot products; a path forced down to scalar on a vector machine gets the scalar kernel.
-            return KernelPaths.Widest == KernelPath.Scalar ? Best(128) : Int8Kernel.Scalar;
-        return Best(path == KernelPath.Vector256 ? 256 : path == KernelPath.Vector512 ? 512 : 128);
+        return path switch
+        {
+            KernelPath.Scalar => Int8Kernel.Scalar,
+            KernelPath.Vector128 => Best(128),
+            KernelPath.Vector256 => Best(256),
+            _ => Best(512),
+        };
     }
 
     /// <summary>The fastest kernel whose vectors are at most <paramref name="bits"/> wide.</summary>
