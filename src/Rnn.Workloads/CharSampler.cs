@@ -1,3 +1,4 @@
+using Rnn.Runtime.Kernels;
 using Rnn.Runtime;
 using Rnn.Training.Models;
 using Rnn.Training.Random;
@@ -20,7 +21,8 @@ public sealed class CharSampler : IDisposable
 
     /// <param name="temperature">Divides the logits: below 1 sharper, above 1 flatter; 0 picks the most likely character.</param>
     /// <param name="topK">Draw only among the k most likely characters; 0 for all.</param>
-    public CharSampler(InferenceModel model, ulong seed, float temperature = 1f, int topK = 0)
+    /// <param name="precision">How the recurrent stream stores its weights (int8: a quarter of the bytes).</param>
+    public CharSampler(InferenceModel model, ulong seed, float temperature = 1f, int topK = 0, WeightPrecision precision = WeightPrecision.Float32)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!(temperature >= 0) || float.IsInfinity(temperature))
@@ -29,7 +31,7 @@ public sealed class CharSampler : IDisposable
         if (model.Config.Output != OutputMode.ManyToMany)
             throw new ArgumentException("sampling needs a language model (one prediction per step), not a classifier.", nameof(model));
         _model = model;
-        _stream = model.Recurrent.CreateStream();
+        _stream = model.Recurrent.CreateStream(1, precision);
         _random = new DeterministicRandom(seed);
         Temperature = temperature;
         TopK = topK;

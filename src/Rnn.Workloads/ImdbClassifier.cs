@@ -1,3 +1,4 @@
+using Rnn.Runtime.Kernels;
 using Rnn.Runtime;
 using Rnn.Training.Checkpoints;
 using Rnn.Workloads.Data;
@@ -22,14 +23,14 @@ public sealed class ImdbClassifier : IDisposable
     public int MaxBatch { get; }
     public RunState Run { get; }
 
-    private ImdbClassifier(InferenceModel model, KerasImdbTokenizer tokenizer, int maxLength, int maxBatch, RunState run)
+    private ImdbClassifier(InferenceModel model, KerasImdbTokenizer tokenizer, int maxLength, int maxBatch, RunState run, WeightPrecision precision)
     {
         _model = model;
         Tokenizer = tokenizer;
         MaxLength = maxLength;
         MaxBatch = maxBatch;
         Run = run;
-        _session = model.Recurrent.CreateSession(maxLength, maxBatch);
+        _session = model.Recurrent.CreateSession(maxLength, maxBatch, precision);
         _x = new float[maxLength * maxBatch * model.Config.EmbeddingSize];
         _y = new float[maxLength * maxBatch * model.Config.HiddenSize];
         _last = new float[maxBatch * model.Config.HiddenSize];
@@ -39,7 +40,7 @@ public sealed class ImdbClassifier : IDisposable
     /// <summary>The longest review (in word ids) a checkpoint may ask for; IMDB's longest has about 2,500 words.</summary>
     public const int MaxReviewLength = 100_000;
 
-    public static ImdbClassifier Load(string path, int maxBatch = 64)
+    public static ImdbClassifier Load(string path, int maxBatch = 64, WeightPrecision precision = WeightPrecision.Float32)
     {
         Checkpoint.Loaded loaded = Checkpoint.Load(path, ImdbTrainer.Workload);
         var (tokenizer, maxLength) = ImdbTokenization.Read(loaded.Run, path);
@@ -49,7 +50,7 @@ public sealed class ImdbClassifier : IDisposable
         if (c.Output != OutputMode.ManyToOne || c.OutputSize != 1 || c.VocabularySize != tokenizer.VocabularySize)
             throw new Rnn.Runtime.RnnFormatException(
                 $"{path}: expected a one-logit classifier over {tokenizer.VocabularySize} word ids, found output {c.Output}/{c.OutputSize} over {c.VocabularySize}.", path);
-        return new ImdbClassifier(loaded.Model.ToInference(), tokenizer, maxLength, maxBatch, loaded.Run);
+        return new ImdbClassifier(loaded.Model.ToInference(), tokenizer, maxLength, maxBatch, loaded.Run, precision);
     }
 
     /// <summary>rows is (batch, MaxLength) ids, batch-first as data sets give them; logits is (batch).</summary>

@@ -23,7 +23,7 @@ internal static class BenchCommand
         var steps = Options.Int("--steps", "timed steps", 2000);
         var weights = new Option<string?>("--weights") { Description = "a PyTorch state_dict (safetensors) instead of random weights" };
         var path = new Option<string?>("--kernel") { Description = "force a kernel path: scalar | vector128 | vector256 | vector512" };
-        var precision = new Option<string>("--precision") { Description = "weights read per step: f32 (exact) | bf16 (half the bytes, ~1e-3 off)", DefaultValueFactory = _ => "f32" };
+        var precision = Options.Precision();
         var json = new Option<string?>("--json") { Description = "print one JSON object instead of text; with --suite, FILE gets the report", Arity = ArgumentArity.ZeroOrOne };
         var suite = new BenchSuiteCommand();
         var command = new Command("bench", "Time streaming steps (batch of streams, one step at a time).")
@@ -64,12 +64,7 @@ internal static class BenchCommand
         Options.RequireExisting(weightsPath, "--weights");
         CellKind? givenCell = Options.ParseCell(cellText);
         CellKind cell = givenCell ?? CellKind.Lstm;
-        WeightPrecision precision = precisionText.ToLowerInvariant() switch
-        {
-            "f32" or "float32" => WeightPrecision.Float32,
-            "bf16" or "bfloat16" => WeightPrecision.BFloat16,
-            _ => throw new UsageException($"--precision '{precisionText}' is not f32 or bf16."),
-        };
+        WeightPrecision precision = Options.ParsePrecision(precisionText);
         KernelPath? forced = kernel is null ? null : ParseKernel(kernel);
         // The largest weight and a step's buffers must each fit in an array.
         if (weightsPath is null && (double)cell.GateCount() * hidden * Math.Max(inputSize ?? hidden, hidden) > Array.MaxLength)
@@ -107,13 +102,14 @@ internal static class BenchCommand
         double toMicro = 1e6 / Stopwatch.Frequency;
         double median = ticks[steps / 2] * toMicro, p99 = ticks[Math.Min(steps - 1, (int)(steps * 0.99))] * toMicro;
         double bytesPerStep = (double)allocated / steps;
-        double weightBytes = 0;
+        double weightBytes = 0, bytesPerWeight = precision switch { WeightPrecision.BFloat16 => 2.0, WeightPrecision.Int8 => 1.0, _ => 4.0 };
         for (int l = 0; l < model.NumLayers; l++)
         {
             var w = model.Weights(l, 0);
-            weightBytes += (precision == WeightPrecision.BFloat16 ? 2.0 : 4.0) * (w.InputWeights.K * w.InputWeights.N + w.RecurrentWeights.K * w.RecurrentWeights.N);
+            weightBytes += bytesPerWeight * (w.InputWeights.K * w.InputWeights.N + w.RecurrentWeights.K * w.RecurrentWeights.N);
         }
-        double gflops = 2 * weightBytes / (precision == WeightPrecision.BFloat16 ? 2 : 4) * batch / (median * 1e3);
+        double gflops = 2 * weightBytes / bytesPerWeight * batch / (median * 1e3);
+        double gigabytesPerSecond = weightBytes / (median * 1e3); // the roofline: weight bytes read per step / step time
 
         if (json)
         {
@@ -126,18 +122,19 @@ internal static class BenchCommand
                 writer.WriteNumber("batch", batch);
                 writer.WriteNumber("steps", steps);
                 writer.WriteString("kernel", model.KernelPath.ToString());
-                writer.WriteString("precision", precision == WeightPrecision.BFloat16 ? "bf16" : "f32");
+                writer.WriteString("precision", Bench.BenchPrecisions.Name(precision));
                 writer.WriteNumber("median_us", Math.Round(median, 3));
                 writer.WriteNumber("p99_us", Math.Round(p99, 3));
                 writer.WriteNumber("alloc_bytes_per_step", bytesPerStep);
                 writer.WriteNumber("gflops", Math.Round(gflops, 2));
                 writer.WriteNumber("weight_bytes", weightBytes);
+                writer.WriteNumber("weight_gb_per_s", Math.Round(gigabytesPerSecond, 1));
             });
         }
         else
         {
-            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}, {(precision == WeightPrecision.BFloat16 ? "bf16" : "f32")} weights");
-            Console.WriteLine($"  step: median {median:F2} µs, p99 {p99:F2} µs over {steps} steps ({gflops:F1} GFLOP/s, {weightBytes / 1048576:F2} MiB of weights)");
+            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}, {Bench.BenchPrecisions.Name(precision)} weights");
+            Console.WriteLine($"  step: median {median:F2} µs, p99 {p99:F2} µs over {steps} steps ({gflops:F1} GFLOP/s, {weightBytes / 1048576:F2} MiB of weights, {gigabytesPerSecond:F1} GB/s)");
             Console.WriteLine($"  allocated: {bytesPerStep:F1} bytes per step");
         }
         return CommandLine.Ok;

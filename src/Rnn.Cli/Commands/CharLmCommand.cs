@@ -9,5 +9,6 @@ internal static class CharLmCommand
     {
         CharLmTrainCommand.Create(),
         CharLmSampleCommand.Create(),
+        CharLmEvalCommand.Create(),
     };
 }

@@ -1,3 +1,4 @@
+using Rnn.Runtime.Kernels;
 using System.CommandLine;
 using System.Text;
 using Rnn.Workloads.Data;
@@ -15,15 +16,17 @@ internal static class CharLmSampleCommand
         var length = Options.Int("--length", "characters to generate", 500);
         var temperature = new Option<float>("--temperature") { Description = "below 1 safer, above 1 wilder; 0 always picks the most likely character", DefaultValueFactory = _ => 0.8f };
         var topK = Options.Int("--top-k", "draw only among the k most likely characters (0: all)", 0);
+        var precision = Options.Precision();
         var seed = new Option<ulong?>("--seed") { Description = "seed of the draws (same seed, same text; default: a new one each run)" };
-        var command = new Command("sample", "Generate text from a trained char model.") { model, prime, length, temperature, topK, seed };
+        var command = new Command("sample", "Generate text from a trained char model.") { model, prime, length, temperature, topK, seed, precision };
         command.SetAction(r => CommandLine.Guard(() => Run(
-            r.GetValue(model)!, r.GetValue(prime), r.GetValue(length), r.GetValue(temperature), r.GetValue(topK), r.GetValue(seed))));
+            r.GetValue(model)!, r.GetValue(prime), r.GetValue(length), r.GetValue(temperature), r.GetValue(topK), r.GetValue(seed), r.GetValue(precision)!)));
         return command;
     }
 
-    private static int Run(string modelPath, string? prime, int length, float temperature, int topK, ulong? seed)
+    private static int Run(string modelPath, string? prime, int length, float temperature, int topK, ulong? seed, string precisionText)
     {
+        WeightPrecision precision = Options.ParsePrecision(precisionText);
         if (length < 0) throw new UsageException($"--length must be 0 or more, got {length}.");
         if (!(temperature >= 0) || float.IsInfinity(temperature)) throw new UsageException($"--temperature must be finite and >= 0, got {temperature}.");
         if (topK < 0) throw new UsageException($"--top-k must be 0 (all) or positive, got {topK}.");
@@ -33,7 +36,7 @@ internal static class CharLmSampleCommand
         int[] primeIds = prime is null
             ? [m.Vocabulary.TryGetId(new Rune('\n'), out int newline) ? newline : 0]
             : m.EncodePrime(prime);
-        using var sampler = new CharSampler(m.Inference, seed ?? (ulong)Environment.TickCount64 ^ (ulong)Environment.ProcessId, temperature, topK);
+        using var sampler = new CharSampler(m.Inference, seed ?? (ulong)Environment.TickCount64 ^ (ulong)Environment.ProcessId, temperature, topK, precision);
         var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = false };
         if (prime is not null) stdout.Write(prime);
         Generate(sampler, m.Vocabulary, primeIds, length, stdout);

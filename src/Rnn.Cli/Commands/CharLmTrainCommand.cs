@@ -135,7 +135,7 @@ internal static class CharLmTrainCommand
     });
 
     /// <summary>data/tinyshakespeare.txt beside the executable (copied there by the build), else in the repository.</summary>
-    private static string FindBundledCorpus()
+    internal static string FindBundledCorpus()
     {
         string beside = Path.Combine(AppContext.BaseDirectory, "data", BundledCorpus);
         if (File.Exists(beside)) return beside;

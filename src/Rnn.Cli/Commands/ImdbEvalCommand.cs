@@ -1,3 +1,4 @@
+using Rnn.Runtime.Kernels;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -16,17 +17,19 @@ internal static class ImdbEvalCommand
         var data = new Option<string>("--data") { Description = "folder holding the test split", Required = true };
         var limit = Options.Int("--limit", "score only the first N reviews of the test split, shuffled as training did (0: all)", 0);
         var json = new Option<bool>("--json") { Description = "print one JSON line instead of text" };
-        var command = new Command("eval", "Score a trained IMDB model on the test split.") { model, data, limit, json };
-        command.SetAction(r => CommandLine.Guard(() => Run(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(limit), r.GetValue(json))));
+        var precision = Options.Precision();
+        var command = new Command("eval", "Score a trained IMDB model on the test split.") { model, data, limit, json, precision };
+        command.SetAction(r => CommandLine.Guard(() => Run(r.GetValue(model)!, r.GetValue(data)!, r.GetValue(limit), r.GetValue(json), r.GetValue(precision)!)));
         return command;
     }
 
-    private static int Run(string modelPath, string dataDirectory, int limit, bool json)
+    private static int Run(string modelPath, string dataDirectory, int limit, bool json, string precisionText)
     {
+        WeightPrecision precision = Options.ParsePrecision(precisionText);
         if (limit < 0) throw new UsageException($"--limit must be 0 (all) or positive, got {limit}.");
         Options.RequireExisting(modelPath, "--model");
         if (!Directory.Exists(dataDirectory)) throw new DirectoryNotFoundException($"--data: IMDB data directory '{dataDirectory}' does not exist.");
-        using ImdbClassifier classifier = ImdbClassifier.Load(modelPath);
+        using ImdbClassifier classifier = ImdbClassifier.Load(modelPath, precision: precision);
         var options = new ImdbLoadOptions
         {
             VocabularySize = classifier.Tokenizer.VocabularySize, MaxLength = classifier.MaxLength, WordIndex = classifier.Tokenizer.WordIndex,

@@ -1,3 +1,4 @@
+using Rnn.Runtime.Kernels;
 using System.CommandLine;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
@@ -90,6 +91,18 @@ internal static class Options
         return $"{shards} shard{(shards == 1 ? "" : "s")} on {used} thread{(used == 1 ? "" : "s")}" +
                (threads > shards ? $" (--threads {threads}: one per shard at most)" : "");
     }
+
+    /// <summary>--precision: f32 (exact), bf16 (half the weight bytes), int8 (a quarter), as the runtime's WeightPrecision.</summary>
+    public static Option<string> Precision() =>
+        new("--precision") { Description = "weights read per step: f32 (exact) | bf16 (half the bytes, ~1e-3 off) | int8 (a quarter, ~1e-2 off)", DefaultValueFactory = _ => "f32" };
+
+    public static WeightPrecision ParsePrecision(string text) => text.ToLowerInvariant() switch
+    {
+        "f32" or "float32" => WeightPrecision.Float32,
+        "bf16" or "bfloat16" => WeightPrecision.BFloat16,
+        "int8" or "i8" => WeightPrecision.Int8,
+        _ => throw new UsageException($"--precision '{text}' is not f32, bf16 or int8."),
+    };
 
     public static Option<int> Int(string name, string description, int defaultValue) =>
         new(name) { Description = description, DefaultValueFactory = _ => defaultValue };

@@ -1,3 +1,4 @@
+using Rnn.Runtime.Kernels;
 using System.CommandLine;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
@@ -23,9 +24,10 @@ internal static class RunCommand
         var output = new Option<string>("--output") { Description = "y.npy to write (seq, batch, directions*hidden)", Required = true };
         var hn = new Option<string?>("--hn") { Description = "hn.npy to write" };
         var cn = new Option<string?>("--cn") { Description = "cn.npy to write (LSTM only)" };
+        var precision = Options.Precision();
         var command = new Command("run", "Run a recurrent model over a whole input tensor and write its outputs as .npy.")
         {
-            weights, node, cell, prefix, input, h0, c0, lengths, batchFirst, output, hn, cn,
+            weights, node, cell, prefix, input, h0, c0, lengths, batchFirst, output, hn, cn, precision,
         };
         command.SetAction(r => CommandLine.Guard(() => r.GetValue(weights)!.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? OnnxRun.Run(r.GetValue(weights)!, r.GetValue(node), Options.ParseCell(r.GetValue(cell)), r.GetValue(prefix), r.GetValue(input)!,
@@ -34,13 +36,14 @@ internal static class RunCommand
             : Run(
             r.GetValue(weights)!, Options.ParseCell(r.GetValue(cell)), r.GetValue(prefix), r.GetValue(input)!,
             r.GetValue(h0), r.GetValue(c0), r.GetValue(lengths), r.GetValue(batchFirst),
-            r.GetValue(output)!, r.GetValue(hn), r.GetValue(cn))));
+            r.GetValue(output)!, r.GetValue(hn), r.GetValue(cn), r.GetValue(precision)!)));
         return command;
     }
 
     private static int Run(string weightsPath, CellKind? cell, string? prefix, string inputPath, string? h0Path, string? c0Path,
-        string? lengthsText, bool batchFirst, string outputPath, string? hnPath, string? cnPath)
+        string? lengthsText, bool batchFirst, string outputPath, string? hnPath, string? cnPath, string precisionText)
     {
+        WeightPrecision precision = Options.ParsePrecision(precisionText);
         Options.RequireExisting(weightsPath, "--weights");
         Options.RequireExisting(inputPath, "--input");
         Options.RequireExisting(h0Path, "--h0");
@@ -75,7 +78,7 @@ internal static class RunCommand
         float[] y = new float[outputs];
         float[] hn = new float[stateShape[0] * batch * model.HiddenSize];
         float[] cn = lstm ? new float[hn.Length] : [];
-        using (RnnSession session = model.CreateSession(seq, batch))
+        using (RnnSession session = model.CreateSession(seq, batch, precision))
             session.Run(x.Data, y, seq, batch, lengths, h0, c0, hn, cn, batchFirst);
 
         int[] yShape = batchFirst ? [batch, seq, model.OutputSize] : [seq, batch, model.OutputSize];

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Rnn.Runtime.IO;
+using Rnn.Runtime.Kernels.Int8;
+using Rnn.Tests.TestSupport;
+
+namespace Rnn.Tests.Cli;
+
+/// <summary>--precision on run and bench; RNN_INT8_KERNEL runs a whole int8 model on each kernel this machine has.</summary>
+public class PrecisionOptionTests
+{
+    /// <summary>
+    /// A whole bidirectional two-layer int8 run on every int8 kernel (forced in a child process) writes the same bytes,
+    /// within the documented bound of PyTorch's float32 outputs.
+    /// </summary>
+    [Fact]
+    public void Int8RunGivesTheSameBytesOnEveryKernel()
+    {
+        GoldenCase g = GoldenCase.Load("lstm_l2_bi");
+        using var tmp = new TempDirectory();
+        byte[]? first = null;
+        string? firstKernel = null;
+        foreach (Int8Kernel kernel in Int8Kernels.Supported())
+        {
+            string y = tmp.File($"y-{kernel}.npy");
+            var env = new Dictionary<string, string> { [Int8Kernels.EnvironmentVariable] = kernel.ToString() switch
+            {
+                "Ssse3Pairs" => "ssse3", "Avx2Pairs" => "avx2", "Avx512Pairs" => "avx512bw", "ArmDot" => "armdot", _ => kernel.ToString(),
+            } };
+            var r = CliRunner.Run(env, "run", "--weights", g.PathOf("weights.safetensors"), "--input", g.PathOf("x.npy"),
+                "--h0", g.PathOf("h0.npy"), "--c0", g.PathOf("c0.npy"), "--output", y, "--precision", "int8");
+            Assert.True(r.ExitCode == 0, $"{kernel}: {r.StdErr}");
+            byte[] bytes = File.ReadAllBytes(y);
+            if (first is null) { first = bytes; firstKernel = kernel.ToString(); }
+            else Assert.True(first.AsSpan().SequenceEqual(bytes), $"{kernel} wrote other bytes than {firstKernel}");
+            Tolerance.AssertClose(g.Read("y.npy").Data, Npy.Read(y).Data, 0.03, 0, $"int8 {kernel}");
+        }
+    }
+
+    [Fact]
+    public void BenchReportsInt8AndItsRoofline()
+    {
+        var r = CliRunner.Run("bench", "--cell", "lstm", "--hidden", "64", "--steps", "200", "--precision", "int8", "--json");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using var doc = JsonDocument.Parse(r.StdOut);
+        JsonElement j = doc.RootElement;
+        Assert.Equal("int8", j.GetProperty("precision").GetString());
+        Assert.Equal(0, j.GetProperty("alloc_bytes_per_step").GetDouble());
+        Assert.Equal(4 * 64 * 128, j.GetProperty("weight_bytes").GetDouble()); // one byte per weight of W_ih and W_hh
+        Assert.True(j.GetProperty("weight_gb_per_s").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void AnUnknownPrecisionOrInt8KernelIsNamed()
+    {
+        CliRunner.AssertFails(["bench", "--hidden", "8", "--steps", "5", "--precision", "int4"], "--precision 'int4'");
+        var r = CliRunner.Run(new Dictionary<string, string> { [Int8Kernels.EnvironmentVariable] = "mmx" },
+            "bench", "--hidden", "8", "--steps", "5", "--precision", "int8");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("RNN_INT8_KERNEL='mmx'", r.StdErr);
+    }
+}
