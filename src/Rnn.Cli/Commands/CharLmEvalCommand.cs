@@ -40,17 +40,18 @@ internal static class CharLmEvalCommand
         var clock = Stopwatch.StartNew();
         double loss = m.MeanLoss(ids, precision);
         double seconds = clock.Elapsed.TotalSeconds;
+        int count = ids.Length;
         if (json)
             JsonLine.Write(w =>
             {
                 w.WriteString("precision", Bench.BenchPrecisions.Name(precision));
-                w.WriteNumber("chars", ids.Length);
+                w.WriteNumber("chars", count);
                 JsonLine.Number(w, "val_loss", loss);
                 JsonLine.Number(w, "seconds", seconds);
             });
         else
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{ids.Length} validation chars, {Bench.BenchPrecisions.Name(precision)} weights: loss {loss:F4} nats/char ({seconds:F1} s)"));
+                $"{count} validation chars, {Bench.BenchPrecisions.Name(precision)} weights: loss {loss:F4} nats/char ({seconds:F1} s)"));
         return CommandLine.Ok;
     }
 }
