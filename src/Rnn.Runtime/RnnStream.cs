@@ -20,8 +20,8 @@ public sealed class RnnStream : IDisposable
     private float[] _h, _c, _gx, _gh, _xh; // state: [layer][stream][H]; _xh: [x; h] rows of a fused step
     private ExclusiveUse _use;
     private bool _descending;
-    private readonly Int8Kernel _int8Kernel;
-    private readonly QuantizedRows? _quantizedX, _quantizedH; // int8 only: each step's inputs and hidden states
+    private Int8Kernel _int8Kernel;
+    private QuantizedRows? _quantizedX, _quantizedH; // int8 only: each step's inputs and hidden states
 
     /// <summary>Independent streams held.</summary>
     public int StreamCount { get; }
