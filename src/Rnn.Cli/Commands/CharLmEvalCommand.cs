@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Workloads;
 using Rnn.Workloads.Data;

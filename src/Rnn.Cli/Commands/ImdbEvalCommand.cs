@@ -1,3 +1,4 @@
+using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using System.CommandLine;
 using System.Diagnostics;
