@@ -15,7 +15,7 @@ public class BenchSuiteCliTests
         var r = CliRunner.Run("bench", "--suite", "standard", "--quick", "--only", "step/gru/h128/", "--only", "train/", "--json", report);
         Assert.True(r.ExitCode == 0, r.StdErr);
         BenchReport read = BenchCompareCommand.Load(report);
-        Assert.Equal(["step/gru/h128/b1/f32", "step/gru/h128/b1/bf16", "train/lstm/2x256/t64/b32/f32"], read.Workloads.Select(w => w.Name));
+        Assert.Equal(["step/gru/h128/b1/f32", "step/gru/h128/b1/bf16", "step/gru/h128/b1/int8", "train/lstm/2x256/t64/b32/f32"], read.Workloads.Select(w => w.Name));
         foreach (WorkloadResult w in read.Workloads)
         {
             Assert.Equal(SuiteSettings.Quick.Samples, w.Samples.Length);
@@ -30,7 +30,7 @@ public class BenchSuiteCliTests
 
         var same = CliRunner.Run("bench", "compare", report, report);
         Assert.True(same.ExitCode == 0, same.StdOut + same.StdErr);
-        Assert.Contains("0 slower, 0 faster, 3 same", same.StdOut);
+        Assert.Contains("0 slower, 0 faster, 4 same", same.StdOut);
     }
 
     [Fact]
