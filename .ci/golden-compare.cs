@@ -19,9 +19,9 @@ foreach (string name in args[2..])
     double ga = tol.GetProperty("grad_atol").GetDouble(), gr = tol.GetProperty("grad_rtol").GetDouble();
     bool lstm = File.Exists(Path.Combine(g, "cn.npy"));
     foreach (string f in lstm ? new[] { "y", "hn", "cn" } : new[] { "y", "hn" })
-        Compare($"{name}/{f}", Npy.Read(Path.Combine(g, f + ".npy")).Data, Npy.Read(Path.Combine(o, f + ".npy")).Data, fa, fr);
+        Compare($"{name}/{f}", ReadNpy(Path.Combine(g, f + ".npy")), ReadNpy(Path.Combine(o, f + ".npy")), fa, fr);
     foreach (string f in lstm ? new[] { "d_x", "d_h0", "d_c0" } : new[] { "d_x", "d_h0" })
-        Compare($"{name}/{f}", Npy.Read(Path.Combine(g, f + ".npy")).Data, Npy.Read(Path.Combine(o, "grad", f + ".npy")).Data, ga, gr);
+        Compare($"{name}/{f}", ReadNpy(Path.Combine(g, f + ".npy")), ReadNpy(Path.Combine(o, "grad", f + ".npy")), ga, gr);
     using SafeTensorsFile expected = SafeTensorsFile.Open(Path.Combine(g, "grads.safetensors"));
     using SafeTensorsFile actual = SafeTensorsFile.Open(Path.Combine(o, "grad", "grads.safetensors"));
     if (expected.Names.Count != actual.Names.Count) Fail($"{name}: {actual.Names.Count} gradients, expected {expected.Names.Count}");
@@ -43,6 +43,19 @@ void Compare(string what, float[] expected, float[] actual, double atol, double 
         }
     }
     checkedValues += expected.Length;
+}
+
+// The runtime's npy reader is internal; these files are the tests' and our own writer's: '<f4', C order.
+static float[] ReadNpy(string path)
+{
+    byte[] bytes = File.ReadAllBytes(path);
+    int major = bytes[6];
+    int headerLength = major == 1 ? BitConverter.ToUInt16(bytes, 8) : BitConverter.ToInt32(bytes, 8);
+    int start = (major == 1 ? 10 : 12) + headerLength;
+    string header = System.Text.Encoding.ASCII.GetString(bytes, major == 1 ? 10 : 12, headerLength);
+    if (!header.Contains("'<f4'") || header.Contains("'fortran_order': True"))
+        throw new InvalidDataException($"{path}: expected a little-endian float32 C-order array, header {header.Trim()}");
+    return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(start)).ToArray();
 }
 
 void Fail(string message)
