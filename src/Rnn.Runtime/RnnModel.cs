@@ -14,7 +14,7 @@ namespace Rnn.Runtime;
 /// existing ones throw <see cref="ObjectDisposedException"/> from their next call (a call already running finishes
 /// correctly), and the memory is freed when the model and the last of them are disposed.
 /// </summary>
-public sealed class RnnModel : IDisposable
+public sealed partial class RnnModel : IDisposable
 {
     private readonly RecurrentLayerWeights[] _weights; // [layer * Directions + direction]
     private int _disposed;
@@ -125,7 +125,12 @@ public sealed class RnnModel : IDisposable
     {
         KernelPath kernels = kernelPath ?? KernelPaths.Default;
         KernelPaths.EnsureSupported(kernels);
-        OnnxImport.Result onnx = OnnxImport.Load(path, node);
+        return FromOnnx(OnnxImport.Load(path, node), path, cell, kernels);
+    }
+
+    /// <summary>The model of an imported ONNX node (or stack), checked against the <paramref name="cell"/> asked for.</summary>
+    private static RnnModel FromOnnx(OnnxImport.Result onnx, string path, CellKind? cell, KernelPath kernels)
+    {
         RnnArchitecture arch = onnx.Architecture with { Reverse = onnx.Source.Reverse };
         if (cell is { } wanted && wanted != arch.Cell)
             throw new RnnFormatException($"{path}: the model holds a {arch.Cell.ToName()} ({onnx.Source.OpType} node), not a {wanted.ToName()}.", path);
