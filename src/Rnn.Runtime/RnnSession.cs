@@ -9,11 +9,11 @@ namespace Rnn.Runtime;
 /// <summary>
 /// Runs whole (batches of) sequences through a model, as PyTorch's module forward does. All buffers are
 /// rented once, for the maximum sequence length and batch given at creation, and returned on
-/// <see cref="Dispose"/>: <see cref="Run"/> allocates nothing. A session belongs to one thread at a time: a Run made
+/// <see cref="Dispose"/>: <see cref="Run(ReadOnlySpan{float}, Span{float}, int, int, ReadOnlySpan{int}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, bool)"/> allocates nothing. A session belongs to one thread at a time: a Run made
 /// while another thread's Run is in progress throws <see cref="InvalidOperationException"/>, and Dispose waits for a
 /// running Run to finish before returning the buffers.
 /// </summary>
-public sealed class RnnSession : IDisposable
+public sealed partial class RnnSession : IDisposable
 {
     private readonly RnnModel _model;
     private readonly int _padded;

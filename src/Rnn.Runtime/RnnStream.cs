@@ -7,13 +7,13 @@ namespace Rnn.Runtime;
 
 /// <summary>
 /// Step-by-step inference for one or many independent streams (e.g. one per audio channel or user),
-/// each with its own state, advanced together by <see cref="Step"/> or alone by <see cref="StepOne"/>.
+/// each with its own state, advanced together by <see cref="Step(ReadOnlySpan{float}, Span{float})"/> or alone by <see cref="StepOne"/>.
 /// Buffers are rented at creation and returned on <see cref="Dispose"/>; a step allocates nothing.
 /// Unidirectional models only: a reverse direction needs the future. A stream belongs to one thread at a time: a call
 /// made while another thread's call runs throws <see cref="InvalidOperationException"/>, and Dispose waits for a
 /// running call to finish before returning the buffers.
 /// </summary>
-public sealed class RnnStream : IDisposable
+public sealed partial class RnnStream : IDisposable
 {
     private readonly RnnModel _model;
     private int _padded;

@@ -6,10 +6,10 @@ namespace Rnn.Cli.Commands.Bench;
 /// <summary>What one operation of a suite workload is.</summary>
 internal enum WorkloadKind
 {
-    /// <summary>One streaming step of <c>Batch</c> streams (<see cref="RnnStream.Step"/>).</summary>
+    /// <summary>One streaming step of <c>Batch</c> streams (<see cref="RnnStream.Step(ReadOnlySpan{float}, Span{float})"/>).</summary>
     Step,
 
-    /// <summary>A whole sequence of <c>SequenceLength</c> steps from zero state (<see cref="RnnSession.Run"/>).</summary>
+    /// <summary>A whole sequence of <c>SequenceLength</c> steps from zero state (<c>RnnSession.Run</c>).</summary>
     Sequence,
 
     /// <summary>One char-rnn training step: forward, backward, clipping and Adam over a (T, B) chunk.</summary>
