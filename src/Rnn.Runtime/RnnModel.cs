@@ -161,6 +161,7 @@ public sealed partial class RnnModel : IDisposable
                 $"{source.SourceName}: a weight of {arch.NumLayers}-layer {(arch.Bidirectional ? "bidirectional " : "")}{arch.Cell.ToName()} with input {arch.InputSize} and hidden {arch.HiddenSize} " +
                 $"has {largestLong} values, more than one array holds ({Array.MaxLength}).", source.SourceName);
         int largest = (int)largestLong;
+        CheckVariants(source.SourceName, arch);
         float[] wih = ArrayPool<float>.Shared.Rent(largest);
         float[] whh = ArrayPool<float>.Shared.Rent(rows * arch.HiddenSize);
         float[] bih = new float[rows], bhh = new float[rows];
@@ -178,7 +179,8 @@ public sealed partial class RnnModel : IDisposable
                         FiniteCheck.Read(source, arch.BiasIh(l, d), bih);
                         FiniteCheck.Read(source, arch.BiasHh(l, d), bhh);
                     }
-                    weights[l * arch.Directions + d] = new RecurrentLayerWeights(arch.Cell, inputSize, arch.HiddenSize, wihSpan, whhSpan, bih, bhh);
+                    weights[l * arch.Directions + d] = new RecurrentLayerWeights(arch.Cell, inputSize, arch.HiddenSize, wihSpan, whhSpan, bih, bhh,
+                        Variant(source, arch, l, d));
                 }
         }
         catch
@@ -192,6 +194,34 @@ public sealed partial class RnnModel : IDisposable
             ArrayPool<float>.Shared.Return(whh);
         }
         return new RnnModel(arch, weights, path) { Onnx = onnx };
+    }
+
+    /// <summary>The ONNX cell variants <paramref name="arch"/> asks for must fit its cell.</summary>
+    private static void CheckVariants(string sourceName, RnnArchitecture arch)
+    {
+        if (arch.Clip is { } clip && !(clip > 0))
+            throw new RnnFormatException($"{sourceName}: clip {clip}, expected a threshold > 0.", sourceName);
+        if ((arch.InputForget || arch.Peepholes) && arch.Cell != CellKind.Lstm)
+            throw new RnnFormatException($"{sourceName}: input_forget and peepholes belong to an LSTM, not a {arch.Cell.ToName()}.", sourceName);
+    }
+
+    /// <summary>Layer l, direction d's cell variant: PyTorch's cell, or ONNX's clip / input_forget / peepholes / reset-first GRU.</summary>
+    private static Cells.CellVariant Variant(ITensorSource source, RnnArchitecture arch, int layer, int direction)
+    {
+        if (arch.IsPyTorchCell) return Cells.CellVariant.Plain;
+        float[] peepholes = [];
+        if (arch.Peepholes)
+        {
+            peepholes = new float[3 * arch.HiddenSize];
+            FiniteCheck.Read(source, arch.WeightPeephole(layer, direction), peepholes);
+        }
+        return new Cells.CellVariant
+        {
+            Clip = arch.Clip ?? float.PositiveInfinity,
+            InputForget = arch.InputForget,
+            Peepholes = peepholes,
+            ResetBeforeProduct = arch.Cell == CellKind.Gru && !arch.LinearBeforeReset,
+        };
     }
 
     /// <summary>
@@ -257,6 +287,8 @@ public sealed partial class RnnModel : IDisposable
         var arch = Architecture;
         if (arch.Reverse)
             throw new InvalidOperationException("This model runs its only direction in reverse (ONNX direction = \"reverse\"), which a PyTorch state_dict cannot express.");
+        if (!arch.IsPyTorchCell)
+            throw new InvalidOperationException($"This model's cell uses {VariantNames(arch)} (ONNX), which a PyTorch state_dict cannot express.");
         var tensors = new TensorDictionary { SourceName = "model" };
         int rows = arch.GateCount * arch.HiddenSize;
         for (int l = 0; l < arch.NumLayers; l++)
@@ -273,6 +305,17 @@ public sealed partial class RnnModel : IDisposable
                 tensors.Add(arch.BiasHh(l, d), [rows], w.BiasHh.ToArray());
             }
         return tensors;
+    }
+
+    /// <summary>The ONNX variants of <paramref name="arch"/>'s cell, named as ONNX names them.</summary>
+    internal static string VariantNames(RnnArchitecture arch)
+    {
+        var names = new List<string>();
+        if (arch.Clip is { } clip) names.Add($"clip = {clip}");
+        if (arch.InputForget) names.Add("input_forget = 1");
+        if (arch.Peepholes) names.Add("peepholes (P)");
+        if (arch.Cell == CellKind.Gru && !arch.LinearBeforeReset) names.Add("linear_before_reset = 0");
+        return string.Join(", ", names);
     }
 
     /// <summary>A whole-sequence runner with buffers for sequences up to the given length and batch.</summary>

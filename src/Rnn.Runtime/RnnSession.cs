@@ -70,8 +70,9 @@ public sealed partial class RnnSession : IDisposable
     {
         int rows = maxSequenceLength * maxBatch;
         var pool = ArrayPool<float>.Shared;
+        RecurrentLayerWeights first = model.LayerWeights(0, 0);
         _gx = pool.Rent(rows * _padded);
-        _gh = pool.Rent(maxBatch * _padded);
+        _gh = pool.Rent(Math.Max(maxBatch * _padded, RecurrentStep.ScratchLength(first, maxBatch)));
         _h = pool.Rent(maxBatch * model.HiddenSize);
         _c = pool.Rent(maxBatch * model.HiddenSize);
         _layerA = model.NumLayers > 1 ? pool.Rent(rows * model.OutputSize) : [];
@@ -82,9 +83,20 @@ public sealed partial class RnnSession : IDisposable
         if (_groupedRecurrence)
             for (int l = 0; l < model.NumLayers; l++)
                 for (int d = 0; d < model.Directions; d++) _ = model.LayerWeights(l, d).RecurrentWeightsGrouped;
+        bool resetFirst = first.Variant.ResetBeforeProduct;
+        if (resetFirst) // a reset-first GRU's split recurrent weights, packed now, not in the first run
+            for (int l = 0; l < model.NumLayers; l++)
+                for (int d = 0; d < model.Directions; d++)
+                {
+                    RecurrentLayerWeights w = model.LayerWeights(l, d);
+                    if (precision == WeightPrecision.BFloat16) { _ = w.ResetGateWeightsBf16; _ = w.CandidateWeightsBf16; }
+                    else if (precision == WeightPrecision.Int8) { _ = w.ResetGateWeightsInt8; _ = w.CandidateWeightsInt8; }
+                    else if (_groupedRecurrence) { _ = w.ResetGateWeightsGrouped; _ = w.CandidateWeightsGrouped; }
+                    else { _ = w.ResetGateWeights; _ = w.CandidateWeights; }
+                }
         if (precision == WeightPrecision.BFloat16)
         {
-            _product = pool.Rent(maxBatch * _productStride);
+            _product = pool.Rent(RecurrentStep.Bf16ScratchLength(first, maxBatch, _productStride));
             for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first run
                 for (int d = 0; d < model.Directions; d++) _ = model.LayerWeights(l, d).RecurrentWeightsBf16;
         }

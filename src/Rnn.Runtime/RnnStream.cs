@@ -71,7 +71,9 @@ public sealed partial class RnnStream : IDisposable
         _h = pool.Rent(state);
         _c = pool.Rent(state);
         _gx = pool.Rent(streams * _padded);
-        _gh = pool.Rent(streams * _padded);
+        RecurrentLayerWeights first = model.LayerWeights(0, 0);
+        _gh = pool.Rent(Math.Max(Math.Max(streams * _padded, RecurrentStep.ScratchLength(first, streams)),
+            RecurrentStep.Bf16ScratchLength(first, streams, _padded)));
         int widest = model.HiddenSize;
         for (int l = 0; l < model.NumLayers; l++) widest = Math.Max(widest, model.LayerWeights(l, 0).InputSize);
         _xh = pool.Rent(streams * (widest + model.HiddenSize));
@@ -84,18 +86,26 @@ public sealed partial class RnnStream : IDisposable
         for (int l = 0; l < model.NumLayers; l++) // pack now, not in the first step
         {
             RecurrentLayerWeights w = model.LayerWeights(l, 0);
+            bool resetFirst = w.Variant.ResetBeforeProduct;
             if (precision == WeightPrecision.BFloat16)
             {
                 if (model.Cell == CellKind.Gru) { _ = w.InputWeightsBf16; _ = w.RecurrentWeightsBf16; }
                 else _ = w.StepWeightsBf16;
+                if (resetFirst) { _ = w.ResetGateWeightsBf16; _ = w.CandidateWeightsBf16; }
             }
             else if (precision == WeightPrecision.Int8)
             {
                 if (model.Cell == CellKind.Gru) { _ = w.InputWeightsInt8; _ = w.RecurrentWeightsInt8; }
                 else _ = w.StepWeightsInt8;
+                if (resetFirst) { _ = w.ResetGateWeightsInt8; _ = w.CandidateWeightsInt8; }
             }
             else if (model.Cell != CellKind.Gru) _ = w.StepWeights;
-            else if (streams == 1) { _ = w.InputWeightsGrouped; _ = w.RecurrentWeightsGrouped; }
+            else if (streams == 1)
+            {
+                _ = w.InputWeightsGrouped; _ = w.RecurrentWeightsGrouped;
+                if (resetFirst) { _ = w.ResetGateWeightsGrouped; _ = w.CandidateWeightsGrouped; }
+            }
+            else if (resetFirst) { _ = w.ResetGateWeights; _ = w.CandidateWeights; }
         }
         ClearState();
     }

@@ -1,3 +1,4 @@
+using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
 using Rnn.Runtime.Kernels.Int8;
 
@@ -7,12 +8,16 @@ namespace Rnn.Runtime.Layers;
 /// One direction of one recurrent layer, packed for the kernels. Gate blocks keep PyTorch's order and
 /// sit at g·H in the gate buffers. Biases are folded so a step adds each once:
 /// LSTM and Elman put b_ih + b_hh into <see cref="InputBias"/>; GRU puts b_ih + [b_hr, b_hz, 0] there and
-/// [0, 0, b_hn] into <see cref="RecurrentBias"/>, because b_hn is multiplied by r.
+/// [0, 0, b_hn] into <see cref="RecurrentBias"/>, because b_hn is multiplied by r — except a GRU that resets h before
+/// the product (<see cref="CellVariant.ResetBeforeProduct"/>), where b_hn sits outside it and is folded with the rest.
 /// </summary>
 internal sealed class RecurrentLayerWeights : IDisposable
 {
     /// <summary>The cell kind.</summary>
     public CellKind Cell { get; }
+
+    /// <summary>ONNX's cell variants for this layer and direction (<see cref="CellVariant.Plain"/> for PyTorch's cell).</summary>
+    public CellVariant Variant { get; }
 
     /// <summary>This layer's input width: the model input for layer 0, D·H above it.</summary>
     public int InputSize { get; }
@@ -40,6 +45,9 @@ internal sealed class RecurrentLayerWeights : IDisposable
     private PackedMatrix? _stepWeights, _inputGrouped, _recurrentGrouped;
     private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
     private PackedMatrixInt8? _stepInt8, _inputInt8, _recurrentInt8;
+    private PackedMatrix? _resetGate, _resetGateGrouped, _candidate, _candidateGrouped;
+    private PackedMatrixBf16? _resetGateBf16, _candidateBf16;
+    private PackedMatrixInt8? _resetGateInt8, _candidateInt8;
 
     /// <summary>
     /// [W_ih | W_hh]ᵀ (K = I + H, N = G·H) for LSTM and Elman cells: a streaming step multiplies [x; h] by it in one
@@ -72,35 +80,61 @@ internal sealed class RecurrentLayerWeights : IDisposable
     internal PackedMatrixInt8 InputWeightsInt8 => Int8(ref _inputInt8, InputOperand);
     internal PackedMatrixInt8 RecurrentWeightsInt8 => Int8(ref _recurrentInt8, RecurrentOperand);
 
-    private const int StepOperand = 0, InputOperand = 1, RecurrentOperand = 2;
+    /// <summary>
+    /// A GRU that resets h before the product (<see cref="CellVariant.ResetBeforeProduct"/>) multiplies h by
+    /// [W_hr; W_hz]ᵀ (K = H, N = 2H) and then r ⊙ h by W_hnᵀ (K = H, N = H): two products per step where PyTorch's GRU
+    /// has one, so these copies exist only for such a layer (made on first use), and PyTorch's GRU reads
+    /// <see cref="RecurrentWeights"/> as before. Panels for batched products, groups for one row, bfloat16.
+    /// </summary>
+    internal PackedMatrix ResetGateWeights => Packed(ref _resetGate, ResetGateOperand, PackedLayout.Panels);
+    internal PackedMatrix ResetGateWeightsGrouped => Packed(ref _resetGateGrouped, ResetGateOperand, PackedLayout.Groups);
+    internal PackedMatrix CandidateWeights => Packed(ref _candidate, CandidateOperand, PackedLayout.Panels);
+    internal PackedMatrix CandidateWeightsGrouped => Packed(ref _candidateGrouped, CandidateOperand, PackedLayout.Groups);
+    internal PackedMatrixBf16 ResetGateWeightsBf16 => Bf16(ref _resetGateBf16, ResetGateOperand);
+    internal PackedMatrixBf16 CandidateWeightsBf16 => Bf16(ref _candidateBf16, CandidateOperand);
+    internal PackedMatrixInt8 ResetGateWeightsInt8 => Int8(ref _resetGateInt8, ResetGateOperand);
+    internal PackedMatrixInt8 CandidateWeightsInt8 => Int8(ref _candidateInt8, CandidateOperand);
+
+    private const int StepOperand = 0, InputOperand = 1, RecurrentOperand = 2, ResetGateOperand = 3, CandidateOperand = 4;
 
     private int OperandK(int which) => which switch { StepOperand => InputSize + HiddenSize, InputOperand => InputSize, _ => HiddenSize };
 
-    /// <summary>W_ih, W_hh or [W_ih | W_hh] back in PyTorch's row-major (G·H, K) layout, read from the packed copies.</summary>
+    private int OperandRows(int which) => which switch
+    {
+        ResetGateOperand => 2 * HiddenSize,
+        CandidateOperand => HiddenSize,
+        _ => Cell.GateCount() * HiddenSize,
+    };
+
+    /// <summary>W_ih, W_hh, [W_ih | W_hh] or rows of W_hh back in PyTorch's row-major (rows, K) layout, read from the packed copies.</summary>
     private float[] Unpacked(int which)
     {
-        int rows = Cell.GateCount() * HiddenSize;
+        int rows = OperandRows(which);
         int k = OperandK(which);
+        int firstRow = which == CandidateOperand ? 2 * HiddenSize : 0;
+        bool input = which is StepOperand or InputOperand, recurrent = which != InputOperand;
         var w = new float[rows * k];
         for (int n = 0; n < rows; n++)
         {
-            if (which != RecurrentOperand)
-                for (int j = 0; j < InputSize; j++) w[n * k + j] = InputWeights[j, n];
-            if (which != InputOperand)
+            if (input)
+                for (int j = 0; j < InputSize; j++) w[n * k + j] = InputWeights[j, firstRow + n];
+            if (recurrent)
             {
                 int offset = which == StepOperand ? InputSize : 0;
-                for (int j = 0; j < HiddenSize; j++) w[n * k + offset + j] = RecurrentWeights[j, n];
+                for (int j = 0; j < HiddenSize; j++) w[n * k + offset + j] = RecurrentWeights[j, firstRow + n];
             }
         }
         return w;
     }
 
-    private PackedMatrix Grouped(ref PackedMatrix? field, int which)
+    private PackedMatrix Grouped(ref PackedMatrix? field, int which) => Packed(ref field, which, PackedLayout.Groups);
+
+    private PackedMatrix Packed(ref PackedMatrix? field, int which, PackedLayout layout)
     {
         if (field is { } ready) return ready;
         lock (_lazyCopiesLock)
         {
-            field ??= PackedMatrix.FromWeight(Unpacked(which), Cell.GateCount() * HiddenSize, OperandK(which), PackedLayout.Groups);
+            field ??= PackedMatrix.FromWeight(Unpacked(which), OperandRows(which), OperandK(which), layout);
             return field;
         }
     }
@@ -110,7 +144,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
         if (field is { } ready) return ready;
         lock (_lazyCopiesLock)
         {
-            field ??= new PackedMatrixBf16(Unpacked(which), Cell.GateCount() * HiddenSize, OperandK(which));
+            field ??= new PackedMatrixBf16(Unpacked(which), OperandRows(which), OperandK(which));
             return field;
         }
     }
@@ -120,7 +154,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
         if (field is { } ready) return ready;
         lock (_lazyCopiesLock)
         {
-            int rows = Cell.GateCount() * HiddenSize;
+            int rows = OperandRows(which);
             field ??= which == StepOperand
                 ? new PackedMatrixInt8(Unpacked(InputOperand), rows, InputSize, Unpacked(RecurrentOperand), HiddenSize)
                 : new PackedMatrixInt8(Unpacked(which), rows, OperandK(which));
@@ -134,15 +168,22 @@ internal sealed class RecurrentLayerWeights : IDisposable
     /// <summary>PyTorch's b_hh as loaded, kept to write the weights back out.</summary>
     public ReadOnlySpan<float> BiasHh => _biasHh;
 
-    /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).</summary>
+    /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).
+    /// variant: ONNX's cell variants (null: PyTorch's cell); its peepholes, if any, are 3H.</summary>
     public RecurrentLayerWeights(CellKind cell, int inputSize, int hiddenSize,
-        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh)
+        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh, CellVariant? variant = null)
     {
+        variant ??= CellVariant.Plain;
+        if (variant.Peepholes.Length != 0 && (cell != CellKind.Lstm || variant.Peepholes.Length != 3 * hiddenSize))
+            throw new ArgumentException($"peepholes have {variant.Peepholes.Length} elements; only an LSTM has them, 3 x {hiddenSize}.", nameof(variant));
+        if (variant.InputForget && cell != CellKind.Lstm) throw new ArgumentException("input_forget applies to an LSTM only.", nameof(variant));
+        if (variant.ResetBeforeProduct && cell != CellKind.Gru) throw new ArgumentException("A reset before the product applies to a GRU only.", nameof(variant));
         int rows = cell.GateCount() * hiddenSize;
         if (wih.Length != rows * inputSize) throw new ArgumentException($"weight_ih has {wih.Length} elements, expected {rows} x {inputSize}.", nameof(wih));
         if (whh.Length != rows * hiddenSize) throw new ArgumentException($"weight_hh has {whh.Length} elements, expected {rows} x {hiddenSize}.", nameof(whh));
         if (bih.Length != rows || bhh.Length != rows) throw new ArgumentException($"biases have {bih.Length} and {bhh.Length} elements, expected {rows}.");
         Cell = cell;
+        Variant = variant;
         InputSize = inputSize;
         HiddenSize = hiddenSize;
         InputWeights = PackedMatrix.FromWeight(wih, rows, inputSize);
@@ -177,7 +218,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
     {
         int h = HiddenSize;
         for (int j = 0; j < _inputBias.Length; j++) _inputBias[j] = _biasIh[j] + _biasHh[j];
-        if (Cell == CellKind.Gru)
+        if (Cell == CellKind.Gru && !Variant.ResetBeforeProduct)
         {
             Array.Clear(_recurrentBias);
             for (int u = 0; u < h; u++)
@@ -214,6 +255,17 @@ internal sealed class RecurrentLayerWeights : IDisposable
             _stepInt8?.Dispose();
             _inputInt8?.Dispose();
             _recurrentInt8?.Dispose();
+            _resetGate?.Dispose();
+            _resetGateGrouped?.Dispose();
+            _candidate?.Dispose();
+            _candidateGrouped?.Dispose();
+            _resetGateBf16?.Dispose();
+            _candidateBf16?.Dispose();
+            _resetGateInt8?.Dispose();
+            _candidateInt8?.Dispose();
+            _resetGateInt8 = _candidateInt8 = null;
+            _resetGate = _resetGateGrouped = _candidate = _candidateGrouped = null;
+            _resetGateBf16 = _candidateBf16 = null;
             _stepWeights = _inputGrouped = _recurrentGrouped = null;
             _stepBf16 = _inputBf16 = _recurrentBf16 = null;
             _stepInt8 = _inputInt8 = _recurrentInt8 = null;

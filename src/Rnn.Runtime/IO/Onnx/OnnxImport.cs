@@ -56,9 +56,14 @@ internal static class OnnxImport
             layers[l] = OnnxRecurrentNode.Read(model, model.Nodes[chosen[l]], chosen[l], path);
         CheckStackAgrees(layers, path);
         OnnxRecurrentNode first = layers[0];
-        RejectUnsupported(layers, path);
-
-        var arch = new RnnArchitecture(first.Cell, first.InputSize, first.HiddenSize, layers.Length, first.Directions == 2, true, "");
+        bool peepholes = Array.Exists(layers, n => n.P is not null);
+        var arch = new RnnArchitecture(first.Cell, first.InputSize, first.HiddenSize, layers.Length, first.Directions == 2, true, "")
+        {
+            Clip = float.IsFinite(first.Clip) ? first.Clip : null,
+            InputForget = first.InputForget,
+            Peepholes = peepholes,
+            LinearBeforeReset = first.Cell != CellKind.Gru || first.LinearBeforeReset,
+        };
         var tensors = new TensorDictionary { SourceName = path };
         for (int l = 0; l < layers.Length; l++) AddLayer(tensors, arch, l, layers[l]);
         var names = new string[layers.Length];
@@ -66,23 +71,9 @@ internal static class OnnxImport
         return new Result(arch, tensors, layers, new OnnxSource(path, names, first.Node.OpType, first.Layout, first.Reverse, opset));
     }
 
-    /// <summary>Until the cells run them, ONNX-only variants are refused by name.</summary>
-    private static void RejectUnsupported(OnnxRecurrentNode[] layers, string path)
-    {
-        foreach (OnnxRecurrentNode n in layers)
-        {
-            string? what = n.P is not null ? "peepholes (input P)"
-                : n.InputForget ? "input_forget = 1"
-                : float.IsFinite(n.Clip) ? $"clip = {n.Clip}"
-                : n.Cell == CellKind.Gru && !n.LinearBeforeReset ? "linear_before_reset = 0 (ONNX's default for GRU)"
-                : null;
-            if (what is not null)
-                throw new RnnFormatException($"{path}: {n.Label} uses {what}, which is not supported yet.", path, n.Node.Name);
-        }
-    }
-
     private static readonly int[] LstmPyTorchFromOnnx = [0, 2, 3, 1]; // i, f, g, o  ←  i, o, f, c
     private static readonly int[] GruPyTorchFromOnnx = [1, 0, 2];      // r, z, n     ←  z, r, h
+    private static readonly int[] PeepholeFromOnnx = [0, 2, 1];        // i, f, o     ←  i, o, f
 
     /// <summary>Block order[d] of the ONNX gates becomes PyTorch block d.</summary>
     internal static int[] GateOrder(CellKind cell) => cell switch { CellKind.Lstm => LstmPyTorchFromOnnx, CellKind.Gru => GruPyTorchFromOnnx, _ => [0] };
@@ -97,6 +88,9 @@ internal static class OnnxImport
             tensors.Add(arch.WeightHh(layer, d), [rows, h], Reorder(n.R.AsSpan(d * rows * h, rows * h), order, h * h));
             tensors.Add(arch.BiasIh(layer, d), [rows], Reorder(n.B.AsSpan(d * 2 * rows, rows), order, h));
             tensors.Add(arch.BiasHh(layer, d), [rows], Reorder(n.B.AsSpan(d * 2 * rows + rows, rows), order, h));
+            if (arch.Peepholes) // ONNX's blocks i, o, f as i, f, o; a layer of a stack without P has zero peepholes
+                tensors.Add(arch.WeightPeephole(layer, d), [3 * h],
+                    n.P is null ? new float[3 * h] : Reorder(n.P.AsSpan(d * 3 * h, 3 * h), PeepholeFromOnnx, h));
         }
     }
 
@@ -171,8 +165,7 @@ internal static class OnnxImport
             OnnxRecurrentNode n = layers[l];
             if (n.Cell != first.Cell || n.HiddenSize != first.HiddenSize || n.Directions != first.Directions || n.Reverse || first.Reverse
                 || n.Layout != 0 || first.Layout != 0 || n.InputSize != first.Directions * first.HiddenSize
-                || !n.Clip.Equals(first.Clip) || n.InputForget != first.InputForget || n.LinearBeforeReset != first.LinearBeforeReset
-                || (n.P is null) != (first.P is null))
+                || !n.Clip.Equals(first.Clip) || n.InputForget != first.InputForget || n.LinearBeforeReset != first.LinearBeforeReset)
                 throw new RnnFormatException($"{path}: {first.Label} and {n.Label} are chained but differ in cell, size, direction, layout " +
                     "or attributes, so they cannot run as one stack: name one node to load (node: / --node).", path, n.Node.Name);
         }

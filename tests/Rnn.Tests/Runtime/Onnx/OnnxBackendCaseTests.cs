@@ -48,6 +48,56 @@ public class OnnxBackendCaseTests
     }
 
     [Fact]
+    public void LstmWithPeepholes()
+    {
+        // X (1, 2, 4); hidden 3; W, R and P all 0.1, B zeros; sequence_lens, initial_h and initial_c given (zeros, full length).
+        using var tmp = new TempDirectory();
+        OnnxNodeSpec spec = Scaled("LSTM", 4, 3, 0.1f, new float[2 * 4 * 3], Fill(3 * 3, 0.1f)) with { WriteY = false };
+        float[] x = [1, 2, 3, 4, 5, 6, 7, 8];
+        OnnxRunner.AssertMatchesReference(spec, tmp.Path, x, 1, 2, [1, 1], new float[2 * 3], new float[2 * 3], what: "test_lstm_with_peepholes");
+        // The peepholes count: without them Y_h moves by more than the tolerance.
+        double withP = OnnxReference.Run(spec, x, 1, 2).Yh[0], withoutP = OnnxReference.Run(spec with { P = null }, x, 1, 2).Yh[0];
+        Assert.True(Math.Abs(withP - withoutP) > 1e-4, $"peepholes move Y_h[0] by {Math.Abs(withP - withoutP):E2} only");
+    }
+
+    // The GRU cases as ONNX writes them: no linear_before_reset attribute, so 0 (h reset before the recurrent product).
+    [Fact]
+    public void GruDefaultsResetFirst()
+    {
+        using var tmp = new TempDirectory();
+        OnnxRunner.AssertMatchesReference(Scaled("GRU", 2, 5, 0.1f), tmp.Path, X3x2, 1, 3, what: "test_gru_defaults");
+    }
+
+    [Fact]
+    public void GruWithInitialBiasResetFirst()
+    {
+        using var tmp = new TempDirectory();
+        float[] b = [.. Fill(3 * 3, 0.1f), .. new float[3 * 3]];
+        OnnxRunner.AssertMatchesReference(Scaled("GRU", 3, 3, 0.1f, b), tmp.Path, X3x3, 1, 3, what: "test_gru_with_initial_bias");
+    }
+
+    [Fact]
+    public void GruSeqLengthResetFirst()
+    {
+        // Two steps, so the reset gate meets a non-zero h (in one step from h = 0 both GRU forms agree).
+        using var tmp = new TempDirectory();
+        float[] x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+        OnnxNodeSpec spec = OnnxNodeSpec.Random("GRU", 3, 5, seed: 7, scale: 1f);
+        OnnxRunner.AssertMatchesReference(spec, tmp.Path, x, 2, 3, what: "test_gru_seq_length");
+        double[] resetFirst = OnnxReference.Run(spec, x, 2, 3).Y, resetAfter = OnnxReference.Run(spec with { LinearBeforeReset = 1 }, x, 2, 3).Y;
+        double largest = 0;
+        for (int i = 0; i < resetFirst.Length; i++) largest = Math.Max(largest, Math.Abs(resetFirst[i] - resetAfter[i]));
+        Assert.True(largest > 1e-3, $"the two GRU forms differ by {largest:E2} only");
+    }
+
+    [Fact]
+    public void GruBatchwiseResetFirst()
+    {
+        using var tmp = new TempDirectory();
+        OnnxRunner.AssertMatchesReference(Scaled("GRU", 2, 6, 0.2f) with { Layout = 1 }, tmp.Path, X3x2, 1, 3, what: "test_gru_batchwise");
+    }
+
+    [Fact]
     public void GruDefaults()
     {
         using var tmp = new TempDirectory();
