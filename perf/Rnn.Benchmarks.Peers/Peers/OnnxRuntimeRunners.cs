@@ -45,12 +45,13 @@ internal sealed class OnnxRuntimeStepRunner : IStepRunner
     private readonly OrtIoBinding[] _bindings = new OrtIoBinding[2];
     private int _parity;
 
-    public OnnxRuntimeStepRunner(RnnWeights w, int batch = 1)
+    /// <param name="quantized">LSTM only: ONNX Runtime's DynamicQuantizeLSTM over int8 W and R.</param>
+    public OnnxRuntimeStepRunner(RnnWeights w, int batch = 1, bool quantized = false)
     {
         _batch = batch;
         _hidden = w.HiddenSize;
         bool lstm = w.Cell == CellType.Lstm;
-        _session = OnnxRuntimeSession.Create(OnnxModelWriter.Write(w, sequenceLength: 1, batch, includeY: false));
+        _session = OnnxRuntimeSession.Create(OnnxModelWriter.Write(w, sequenceLength: 1, batch, includeY: false, quantized));
         _x = new float[batch * w.InputSize];
         OrtValue x = Keep(OnnxRuntimeSession.Tensor(_x, 1, batch, w.InputSize));
         var h = new OrtValue[2];
@@ -122,11 +123,12 @@ internal sealed class OnnxRuntimeSequenceRunner : ISequenceRunner
     private readonly float[] _x, _y;
     private readonly List<OrtValue> _values = [];
 
-    public OnnxRuntimeSequenceRunner(RnnWeights w, int sequenceLength, int batch)
+    /// <param name="quantized">LSTM only: ONNX Runtime's DynamicQuantizeLSTM over int8 W and R.</param>
+    public OnnxRuntimeSequenceRunner(RnnWeights w, int sequenceLength, int batch, bool quantized = false)
     {
         int H = w.HiddenSize;
         bool lstm = w.Cell == CellType.Lstm;
-        _session = OnnxRuntimeSession.Create(OnnxModelWriter.Write(w, sequenceLength, batch, includeY: true));
+        _session = OnnxRuntimeSession.Create(OnnxModelWriter.Write(w, sequenceLength, batch, includeY: true, quantized));
         _x = new float[sequenceLength * batch * w.InputSize];
         _y = new float[sequenceLength * batch * H];
         _binding = _session.CreateIoBinding();
