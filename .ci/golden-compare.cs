@@ -2,11 +2,17 @@
 // (|actual - expected| <= atol + rtol·|expected|, the tests' rule). Used by .ci/arm64 for the emulated ARM64 build.
 // Usage: dotnet run .ci/golden-compare.cs -- GOLDEN_DIR OUTPUT_DIR CASE...
 //   OUTPUT_DIR/CASE/ holds y.npy, hn.npy, [cn.npy] and grad/ (d_x.npy, d_h0.npy, [d_c0.npy], grads.safetensors).
+// Int8: dotnet run .ci/golden-compare.cs -- --int8 GOLDEN_DIR OUTPUT_DIR CASE/KERNEL...
+//   OUTPUT_DIR/CASE/KERNEL/ holds another machine's `rnn run --precision int8` outputs (y.npy, hn.npy, [cn.npy]);
+//   they must equal, bit for bit, the int8 outputs computed here (integer sums are exact on every kernel, and the
+//   float work around them is the same on every path that fuses multiply-add).
 #:project ../src/Rnn.Runtime/Rnn.Runtime.csproj
 #:property PublishAot=false
 using System.Text.Json;
+using Rnn.Runtime;
 using Rnn.Runtime.IO;
 
+if (args.Length >= 4 && args[0] == "--int8") return CompareInt8(args[1], args[2], args[3..]);
 if (args.Length < 3) { Console.Error.WriteLine("usage: golden-compare GOLDEN_DIR OUTPUT_DIR CASE..."); return 2; }
 string golden = args[0], outputs = args[1];
 int failures = 0, checkedValues = 0;
@@ -56,6 +62,41 @@ static float[] ReadNpy(string path)
     if (!header.Contains("'<f4'") || header.Contains("'fortran_order': True"))
         throw new InvalidDataException($"{path}: expected a little-endian float32 C-order array, header {header.Trim()}");
     return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(start)).ToArray();
+}
+
+// Runs each case's weights at WeightPrecision.Int8 here and compares the other machine's outputs bit for bit.
+static int CompareInt8(string golden, string outputs, string[] runs)
+{
+    int mismatches = 0, values = 0;
+    foreach (string run in runs)
+    {
+        string name = run.Split('/')[0], g = Path.Combine(golden, name), o = Path.Combine(outputs, run);
+        using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(g, "manifest.json")));
+        int T = manifest.RootElement.GetProperty("seq_len").GetInt32(), B = manifest.RootElement.GetProperty("batch").GetInt32();
+        using RnnModel model = RnnModel.Load(Path.Combine(g, "weights.safetensors"));
+        using RnnSession session = model.CreateSession(T, B, WeightPrecision.Int8);
+        bool lstm = model.Cell == CellKind.Lstm;
+        int state = model.NumLayers * model.Directions * B * model.HiddenSize;
+        var y = new float[T * B * model.Directions * model.HiddenSize];
+        float[] hn = new float[state], cn = new float[lstm ? state : 0];
+        session.Run(ReadNpy(Path.Combine(g, "x.npy")), y, T, B, h0: ReadNpy(Path.Combine(g, "h0.npy")),
+            c0: lstm ? ReadNpy(Path.Combine(g, "c0.npy")) : default, hn: hn, cn: lstm ? cn : default);
+        foreach ((string f, float[] here) in lstm ? new[] { ("y", y), ("hn", hn), ("cn", cn) } : new[] { ("y", y), ("hn", hn) })
+        {
+            float[] there = ReadNpy(Path.Combine(o, f + ".npy"));
+            int at = -1;
+            for (int i = 0; there.Length == here.Length && i < here.Length && at < 0; i++)
+                if (BitConverter.SingleToInt32Bits(here[i]) != BitConverter.SingleToInt32Bits(there[i])) at = i;
+            if (there.Length != here.Length)
+                Console.Error.WriteLine($"golden-compare: int8 {run}/{f}: {there.Length} values, expected {here.Length}");
+            else if (at >= 0)
+                Console.Error.WriteLine($"golden-compare: int8 {run}/{f}[{at}] = {there[at]:R}, this machine's int8 gives {here[at]:R} (not bit for bit)");
+            else { values += here.Length; continue; }
+            mismatches++;
+        }
+    }
+    Console.WriteLine($"golden-compare: int8 {runs.Length} runs, {values} values equal bit for bit, {mismatches} outputs differ");
+    return mismatches == 0 ? 0 : 1;
 }
 
 void Fail(string message)
