@@ -15,7 +15,7 @@ namespace Rnn.Benchmarks.Peers;
 internal static class Int8Comparison
 {
     private const float Bound = 0.03f;
-    private const int Rounds = 31;
+    private const int Rounds = 101;
 
     public static int Run()
     {
