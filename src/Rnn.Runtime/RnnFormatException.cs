@@ -12,9 +12,12 @@ public sealed class RnnFormatException : IOException
     /// <summary>The tensor at fault, when there is one.</summary>
     public string? TensorName { get; }
 
-    /// <summary>A message that already names the file, tensor and what was expected and found.</summary>
+    /// <summary>
+    /// A message that already names the file, tensor and what was expected and found. Control characters in it (text
+    /// taken from a file: a dtype, a tensor name) are shown escaped, so printing the message cannot drive a terminal.
+    /// </summary>
     public RnnFormatException(string message, string? filePath = null, string? tensorName = null, Exception? inner = null)
-        : base(message, inner)
+        : base(IO.TextSafety.Escape(message), inner)
     {
         FilePath = filePath;
         TensorName = tensorName;

@@ -128,7 +128,7 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
         SafeTensorsEntry entry = GetEntry(name);
         if (destination.Length != entry.ElementCount)
             throw new ArgumentException(
-                $"Tensor '{name}' in '{SourceName}' has shape {TensorShapes.Format(entry.Shape)} ({entry.ElementCount} elements) but the destination holds {destination.Length}.",
+                $"Tensor '{TextSafety.Escape(name)}' in '{TextSafety.Escape(SourceName)}' has shape {TensorShapes.Format(entry.Shape)} ({entry.ElementCount} elements) but the destination holds {destination.Length}.",
                 nameof(destination));
         if (!SafeTensorsDTypes.TryGetFloatType(entry.DType, out StoredFloatType type))
             throw new RnnFormatException(

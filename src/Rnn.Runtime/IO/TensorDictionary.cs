@@ -33,7 +33,7 @@ public sealed class TensorDictionary : ITensorSource
         ArgumentNullException.ThrowIfNull(data);
         TensorShapes.CheckValueCount(shape, data.Length, name);
         if (!_tensors.TryAdd(name, ((int[])shape.Clone(), data)))
-            throw new ArgumentException($"Tensor '{name}' is already in {SourceName}.", nameof(name));
+            throw new ArgumentException($"Tensor '{TextSafety.Escape(name)}' is already in {TextSafety.Escape(SourceName)}.", nameof(name));
         _names.Add(name);
     }
 
@@ -77,7 +77,7 @@ public sealed class TensorDictionary : ITensorSource
         (int[] shape, float[] data) = GetTensor(name);
         if (destination.Length != data.Length)
             throw new ArgumentException(
-                $"Tensor '{name}' in {SourceName} has shape {TensorShapes.Format(shape)} ({data.Length} elements) but the destination holds {destination.Length}.",
+                $"Tensor '{TextSafety.Escape(name)}' in {TextSafety.Escape(SourceName)} has shape {TensorShapes.Format(shape)} ({data.Length} elements) but the destination holds {destination.Length}.",
                 nameof(destination));
         data.CopyTo(destination);
     }

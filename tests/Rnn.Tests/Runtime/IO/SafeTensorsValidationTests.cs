@@ -122,6 +122,20 @@ public sealed class SafeTensorsValidationTests : IDisposable
         Assert.Equal("w", e.TensorName);
     }
 
+    [Fact]
+    public void Control_characters_from_the_file_are_escaped_in_the_message_itself()
+    {
+        // A dtype that would clear the screen and start a second line, were it printed as is: the runtime's own
+        // message is safe to log, not only the CLI's error line.
+        string path = _temp.File("evil.safetensors");
+        File.WriteAllBytes(path, SafeTensorsBytes.Build("{\"a\":{\"dtype\":\"\\u001b[2J\\n\\u202eF32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8));
+
+        RnnFormatException e = AssertOpenFails(path, "unknown dtype '\\x1B[2J\\x0A\\u202EF32'");
+        Assert.DoesNotContain('\u001b', e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.DoesNotContain('\u202e', e.Message);
+    }
+
     private static RnnFormatException AssertOpenFails(string path, string fragment)
     {
         var e = Assert.Throws<RnnFormatException>(() => SafeTensorsFile.Open(path));
