@@ -4,6 +4,7 @@ namespace Rnn.Fuzz;
 internal sealed class Harness(FuzzTarget target, ScratchFolder scratch)
 {
     public FuzzTarget Target { get; } = target;
+    public ScratchFolder Scratch { get; } = scratch;
 
     /// <summary>Returns the documented refusal, if the input was refused; throws on a crash or a resource breach.</summary>
     public Exception? Execute(ReadOnlySpan<byte> input)
@@ -12,7 +13,7 @@ internal sealed class Harness(FuzzTarget target, ScratchFolder scratch)
         long before = GC.GetAllocatedBytesForCurrentThread();
         try
         {
-            Target.Run(input, scratch);
+            Target.Run(input, Scratch);
         }
         catch (Exception e) when (Target.IsExpected(e))
         {

@@ -144,9 +144,20 @@ public sealed class CharLmTrainer : IDisposable
         {
             throw new RnnFormatException($"{checkpointPath}: the optimizer state (tensors '{Checkpoint.OptimizerPrefix}*') does not fit the model: {e.Message}", checkpointPath, inner: e);
         }
-        long? total = steps is null && epochs is null && run.Extra.TryGetValue(CharLmSettings.StepsKey, out string? t)
-            ? long.Parse(t, CultureInfo.InvariantCulture) : null;
-        var trainer = new CharLmTrainer(settings, corpus, loaded.Model, adam, run, total);
+        long? total = null;
+        if (steps is null && epochs is null && run.Extra.TryGetValue(CharLmSettings.StepsKey, out string? t))
+        {
+            if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long savedSteps) || savedSteps <= 0)
+                throw new RnnFormatException($"{checkpointPath}: run state '{CharLmSettings.StepsKey}' is \"{t}\", not a positive whole number of steps.", checkpointPath);
+            total = savedSteps;
+        }
+        CharLmTrainer trainer;
+        // The saved batch and sequence length must fit the text's splits; the text was checked only against the vocabulary so far.
+        try { trainer = new CharLmTrainer(settings, corpus, loaded.Model, adam, run, total); }
+        catch (ArgumentException e) when (e.GetType() == typeof(ArgumentException))
+        {
+            throw new ArgumentException($"--text '{textPath}' cannot be the text the run in '{checkpointPath}' was trained on: {e.Message}", nameof(textPath), e);
+        }
         if (run.Extra.TryGetValue(TextFingerprintKey, out string? saved) && saved != trainer._fingerprint)
         {
             trainer.Dispose();

@@ -72,6 +72,7 @@ public sealed class ImdbClassifier : IDisposable
     }
 
     /// <summary>P(positive) of a raw review, tokenised and padded as in training.</summary>
+    /// <exception cref="ArgumentException">The review has no word the model's vocabulary knows: there is nothing to score.</exception>
     public float Probability(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

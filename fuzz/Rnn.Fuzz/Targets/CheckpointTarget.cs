@@ -32,9 +32,14 @@ internal sealed class CheckpointTarget : FuzzTarget
         try
         {
             using ImdbClassifier classifier = ImdbClassifier.Load(path, maxBatch: 1);
-            float p = classifier.Probability(SeedModels.Review);
-            if (!(p >= 0f && p <= 1f)) throw new InvalidOperationException($"imdb predict gave probability {p}.");
             accepted = true;
+            // Documented: a review with no word the (here: a mutated) vocabulary knows is an ArgumentException saying so.
+            try
+            {
+                float p = classifier.Probability(SeedModels.Review);
+                if (!(p >= 0f && p <= 1f)) throw new InvalidOperationException($"imdb predict gave probability {p}.");
+            }
+            catch (ArgumentException e) when (e.GetType() == typeof(ArgumentException) && IsNothingToScore(e.Message)) { }
         }
         catch (RnnFormatException e) { refusal = e; }
         try
@@ -58,6 +63,9 @@ internal sealed class CheckpointTarget : FuzzTarget
         }
         if (!accepted && refusal is not null) throw refusal;
     }
+
+    private static bool IsNothingToScore(string message)
+        => message.StartsWith("none of the review's", StringComparison.Ordinal) || message.StartsWith("the review has no words", StringComparison.Ordinal);
 
     /// <summary>Resume's documented ArgumentExceptions: the run already ended, or --text is not the run's text.</summary>
     private static bool IsDocumentedResumeRefusal(Exception e)

@@ -103,6 +103,33 @@ public class FuzzFindingsTests
         Assert.Contains("vocabulary", error.Message);
     }
 
+    // checkpoint-meta: a run state whose "total_steps" is not a number (" ") ended Resume in Int64.Parse's FormatException.
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("-5")]
+    [InlineData("1e3")]
+    public void Resume_with_a_saved_step_count_that_is_not_a_count_is_a_format_error(string saved)
+    {
+        using var dir = new TempDirectory();
+        string path = EditedCharLmCheckpoint(dir, Checkpoint.RunKey, "\"total_steps\":\"1\"", $"\"total_steps\":\"{saved}\"");
+        var error = Assert.Throws<RnnFormatException>(() => CharLmTrainer.Resume(path, dir.File("text.txt"), steps: null, epochs: null, threads: 1));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("total_steps", error.Message);
+    }
+
+    // checkpoint-meta: a saved batch too large for the text's validation split ended Resume in the batcher's
+    // ArgumentException, which named neither the checkpoint nor --text; it is now Resume's documented refusal of --text.
+    [Fact]
+    public void Resume_whose_saved_batch_does_not_fit_the_text_names_the_text_and_the_checkpoint()
+    {
+        using var dir = new TempDirectory();
+        string path = EditedCharLmCheckpoint(dir, Checkpoint.RunKey, "\"batch\":\"2\"", "\"batch\":\"50\"");
+        string text = dir.File("text.txt");
+        var error = Assert.Throws<ArgumentException>(() => CharLmTrainer.Resume(path, text, steps: 3, epochs: null, threads: 1));
+        Assert.StartsWith($"--text '{text}' cannot be the text the run in '{path}'", error.Message);
+        Assert.Contains("--batch 50", error.Message);
+    }
+
     // imdb-jsonl: invalid UTF-8 inside "text" ended in Utf8JsonReader's InvalidOperationException.
     [Fact]
     public void Imdb_json_line_with_invalid_utf8_text_is_a_format_error_naming_the_line()
