@@ -11,17 +11,12 @@ namespace Rnn.Cli.Commands;
 internal static class OnnxRun
 {
     public static int Run(string weightsPath, string? nodeName, CellKind? cell, string? prefix, string inputPath, string? h0Path, string? c0Path,
-        string? lengthsText, bool batchFirst, string outputPath, string? hnPath, string? cnPath)
+        string? lengthsText, bool batchFirst, string outputPath, string? hnPath, string? cnPath, string precisionText)
     {
+        WeightPrecision precision = Options.ParsePrecision(precisionText);
         if (prefix is not null) throw new UsageException("--prefix names state_dict tensors; an ONNX model has none (use --node).");
         if (batchFirst) throw new UsageException("--batch-first does not apply to an ONNX model: its layout attribute says how X and Y are laid out.");
-        Options.RequireExisting(weightsPath, "--weights");
-        Options.RequireExisting(inputPath, "--input");
-        Options.RequireExisting(h0Path, "--h0");
-        Options.RequireExisting(c0Path, "--c0");
-        Options.RequireWritableFile(outputPath, "--output");
-        Options.RequireWritableFile(hnPath, "--hn");
-        Options.RequireWritableFile(cnPath, "--cn");
+        RunChecks.RequireFiles(weightsPath, inputPath, h0Path, c0Path, outputPath, hnPath, cnPath);
         using RnnModel model = RnnModel.Load(weightsPath, cell, node: nodeName);
         OnnxSource onnx = model.Onnx!;
         int layout = onnx.Layout;
@@ -46,10 +41,10 @@ internal static class OnnxRun
         float[] c0 = FromOnnxState(Options.ReadNpyOrEmpty(c0Path, "initial_c", stateShape, stateMeaning), states, batch, H, layout);
         int[] lengths = lengthsText is null ? [] : RunCommand.ParseLengths(lengthsText, batch, seq);
 
-        float[] output = new float[seq * batch * model.OutputSize];
+        float[] output = new float[RunChecks.OutputSize(inputPath, x, seq, batch, model)];
         float[] hn = new float[states * batch * H];
         float[] cn = lstm ? new float[hn.Length] : [];
-        using (RnnSession session = model.CreateSession(seq, batch))
+        using (RnnSession session = model.CreateSession(seq, batch, precision))
             session.Run(x.Data, output, seq, batch, lengths, h0, c0, hn, cn, batchFirst: layout == 1);
 
         float[] y = new float[output.Length];

@@ -31,7 +31,8 @@ internal static class RunCommand
         };
         command.SetAction(r => CommandLine.Guard(() => r.GetValue(weights)!.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? OnnxRun.Run(r.GetValue(weights)!, r.GetValue(node), Options.ParseCell(r.GetValue(cell)), r.GetValue(prefix), r.GetValue(input)!,
-                r.GetValue(h0), r.GetValue(c0), r.GetValue(lengths), r.GetValue(batchFirst), r.GetValue(output)!, r.GetValue(hn), r.GetValue(cn))
+                r.GetValue(h0), r.GetValue(c0), r.GetValue(lengths), r.GetValue(batchFirst), r.GetValue(output)!, r.GetValue(hn), r.GetValue(cn),
+                r.GetValue(precision)!)
             : r.GetValue(node) is not null ? throw new UsageException("--node selects a node of an ONNX model; --weights is not an .onnx file.")
             : Run(
             r.GetValue(weights)!, Options.ParseCell(r.GetValue(cell)), r.GetValue(prefix), r.GetValue(input)!,
@@ -44,13 +45,7 @@ internal static class RunCommand
         string? lengthsText, bool batchFirst, string outputPath, string? hnPath, string? cnPath, string precisionText)
     {
         WeightPrecision precision = Options.ParsePrecision(precisionText);
-        Options.RequireExisting(weightsPath, "--weights");
-        Options.RequireExisting(inputPath, "--input");
-        Options.RequireExisting(h0Path, "--h0");
-        Options.RequireExisting(c0Path, "--c0");
-        Options.RequireWritableFile(outputPath, "--output");
-        Options.RequireWritableFile(hnPath, "--hn");
-        Options.RequireWritableFile(cnPath, "--cn");
+        RunChecks.RequireFiles(weightsPath, inputPath, h0Path, c0Path, outputPath, hnPath, cnPath);
         using RnnModel model = RnnModel.Load(weightsPath, cell, prefix);
         bool lstm = model.Cell == CellKind.Lstm;
         if (!lstm && (c0Path is not null || cnPath is not null))
@@ -69,13 +64,7 @@ internal static class RunCommand
         float[] c0 = Options.ReadNpyOrEmpty(c0Path, "c0", stateShape, StateMeaning);
         int[] lengths = lengthsText is null ? [] : ParseLengths(lengthsText, batch, seq);
 
-        // In long: sizes from the file (600,000 x 4 steps of hidden 1,000) pass int's range.
-        long outputs = (long)seq * batch * model.OutputSize;
-        if (outputs > Array.MaxLength)
-            throw new RnnFormatException(
-                $"{inputPath}: x has shape {PyTorchStateDict.Show(x.Shape)}: its output of {seq} x {batch} x {model.OutputSize} = {outputs} values is more than one array holds ({Array.MaxLength}).", inputPath);
-        MemoryBudget.Require(4.0 * outputs * (model.NumLayers > 1 ? 4 : 2), "this run");
-        float[] y = new float[outputs];
+        float[] y = new float[RunChecks.OutputSize(inputPath, x, seq, batch, model)];
         float[] hn = new float[stateShape[0] * batch * model.HiddenSize];
         float[] cn = lstm ? new float[hn.Length] : [];
         using (RnnSession session = model.CreateSession(seq, batch, precision))

@@ -38,4 +38,37 @@ public class RunOnnxCommandTests
         Tolerance.AssertClose(expected.Yh, hn.Data, 2e-5, 1e-4, "Y_h");
         if (spec.Lstm) Tolerance.AssertClose(expected.Yc, Npy.Read(tmp.File("cn.npy")).Data, 2e-5, 1e-4, "Y_c");
     }
+
+    [Theory]
+    [InlineData("gru-reset-first-clip", "f32", 2e-5)]
+    [InlineData("lstm-all", "bf16", 2e-2)]
+    [InlineData("gru-reset-first", "int8", 3e-2)]
+    public void RunRunsTheCellVariantsAtEveryPrecision(string variant, string precision, double atol)
+    {
+        const int T = 5, B = 2, I = 3, H = 6;
+        OnnxNodeSpec spec = Runtime.Onnx.OnnxCellVariantTests.Variant(variant, I, H, "bidirectional", seed: 4);
+        using var tmp = new TempDirectory();
+        string model = tmp.File("m.onnx");
+        spec.ToGraph().Save(model);
+        float[] x = OnnxRunner.RandomTensor(T * B * I, 1);
+        Npy.Write(tmp.File("x.npy"), x, [T, B, I]);
+        var r = CliRunner.Run("run", "--weights", model, "--input", tmp.File("x.npy"), "--output", tmp.File("y.npy"), "--precision", precision);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        Tolerance.AssertClose(OnnxReference.Run(spec, x, T, B).Y, Npy.Read(tmp.File("y.npy")).Data, atol, 0, $"{variant} {precision}");
+    }
+
+    [Fact]
+    public void AnActivationStillUnsupportedExitsTwoNamingTheNodeAndValue()
+    {
+        using var tmp = new TempDirectory();
+        string model = tmp.File("m.onnx");
+        (OnnxNodeSpec.Random("GRU", 3, 4) with { Activations = ["HardSigmoid", "Tanh"], Name = "enc" }).ToGraph().Save(model);
+        Npy.Write(tmp.File("x.npy"), new float[6], [1, 2, 3]);
+        var r = CliRunner.Run("run", "--weights", model, "--input", tmp.File("x.npy"), "--output", tmp.File("y.npy"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(model, r.StdErr);
+        Assert.Contains("'enc'", r.StdErr);
+        Assert.Contains("'HardSigmoid'", r.StdErr);
+        Assert.False(File.Exists(tmp.File("y.npy")));
+    }
 }
