@@ -47,6 +47,7 @@ case $target in
   checkpoint-meta) dicts=(checkpoint) ;;
   imdb-jsonl|imdb-archive) dicts=(imdb) ;;
   word-index) dicts=(word-index) ;;
+  onnx) dicts=(onnx) ;;
 esac
 dict_args=()
 for d in "${dicts[@]}"; do dict_args+=(-x "$here/dict/$d.dict"); done

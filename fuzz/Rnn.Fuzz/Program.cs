@@ -7,7 +7,7 @@ using Rnn.Fuzz.Targets;
 FuzzTarget[] targets =
 [
     new SafeTensorsTarget(), new NpyTarget(), new CheckpointTarget(), new CheckpointMetaTarget(),
-    new ImdbJsonLinesTarget(), new ImdbArchiveTarget(), new WordIndexTarget(),
+    new ImdbJsonLinesTarget(), new ImdbArchiveTarget(), new WordIndexTarget(), new OnnxTarget(),
 ];
 
 if (args.Length == 3 && args[0] == "seeds")

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
+using Rnn.Benchmarks.Peers;
 using Rnn.Fuzz.Targets;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
@@ -24,6 +25,7 @@ internal static class SeedCorpus
         JsonLines(Dir(corpus, "imdb-jsonl"));
         Archives(Dir(corpus, "imdb-archive"));
         WordIndexes(Dir(corpus, "word-index"));
+        OnnxModels(Dir(corpus, "onnx"), Path.Combine(corpus, "..", "..", "tests", "onnx-ort"));
         return 0;
     }
 
@@ -175,5 +177,46 @@ internal static class SeedCorpus
         File.WriteAllText(Path.Combine(dir, "keras-style.json"),
             "{\"fawn\": 34701, \"tsukino\": 52006, \"nunnery\": 52007, \"sonja\": 16816, \"vani\": 63951, \"woods\": 1408, " +
             "\"\\u00e1ngela\": 88500, \"don't\": 89, \"br\": 7, \"the\": 1}");
+    }
+
+    /// <summary>
+    /// ONNX models: a few of tests/onnx-ort's one-node cases (every operator and direction, layout 1, no B, peepholes,
+    /// input_forget, clip, both GRU forms, explicit activations, omitted outputs), one with float_data initializers and
+    /// a two-layer LSTM stack as torch.onnx.export writes it (LSTM, Squeeze, LSTM).
+    /// </summary>
+    private static void OnnxModels(string dir, string onnxOrt)
+    {
+        string[] cases =
+        [
+            "rnn_bidirectional_relu", "rnn_reverse_tanh_clip", "lstm_forward_lens_state", "lstm_bidirectional_all_variants",
+            "lstm_reverse_peepholes_layout1", "gru_lbr1_reverse_layout1", "gru_lbr0_forward_defaults", "gru_lbr1_bidirectional_nobias_noY",
+        ];
+        foreach (string name in cases)
+        {
+            string from = Path.Combine(onnxOrt, name, "model.onnx");
+            if (!File.Exists(from)) throw new FileNotFoundException($"seed model {from} not found (tests/onnx-ort of the checkout beside {dir})");
+            File.Copy(from, Path.Combine(dir, $"ort-{name.Replace('_', '-')}.onnx"));
+        }
+        float[] w = Ramp(4 * 3 * 2), r = Ramp(4 * 3 * 3), b = Ramp(2 * 4 * 3);
+        var floatData = new OnnxGraphWriter("float_data");
+        floatData.Node("LSTM", "lstm", ["X", "W", "R", "B"], ["Y", "Y_h"], ("hidden_size", 3L));
+        floatData.Initializer("W", [1, 12, 2], w, OnnxGraphWriter.Storage.FloatData).Initializer("R", [1, 12, 3], r, OnnxGraphWriter.Storage.FloatData)
+            .Initializer("B", [1, 24], b, OnnxGraphWriter.Storage.FloatData).Input("X", [null, null, 2]);
+        File.WriteAllBytes(Path.Combine(dir, "ours-lstm-float-data.onnx"), floatData.ToBytes());
+        var stack = new OnnxGraphWriter("stack");
+        stack.Node("LSTM", "lstm0", ["X", "W0", "R0", "B0"], ["Y0"], ("hidden_size", 3L));
+        stack.Node("Squeeze", "squeeze0", ["Y0", "axes"], ["X1"]);
+        stack.Node("LSTM", "lstm1", ["X1", "W1", "R1", "B1"], ["Y1"], ("hidden_size", 3L));
+        stack.Initializer("W0", [1, 12, 2], w).Initializer("R0", [1, 12, 3], r).Initializer("B0", [1, 24], b)
+            .Initializer("W1", [1, 12, 3], Ramp(36)).Initializer("R1", [1, 12, 3], r).Initializer("B1", [1, 24], b)
+            .Input("X", [null, null, 2]).Input("axes", [1]).Output("Y1", [null, 1, null, 3]);
+        File.WriteAllBytes(Path.Combine(dir, "ours-lstm-stack.onnx"), stack.ToBytes());
+    }
+
+    private static float[] Ramp(int n)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (i % 7 - 3) * 0.125f;
+        return a;
     }
 }

@@ -29,6 +29,14 @@ public class SequenceBenchmarks
     [GlobalSetup(Target = nameof(OursBf16))]
     public void SetupOursBf16() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch, WeightPrecision.BFloat16));
 
+    /// <summary>Our session over the same weights loaded from a .safetensors file's bytes (RnnModel.Load).</summary>
+    [GlobalSetup(Target = nameof(OursFromSafeTensors))]
+    public void SetupOursFromSafeTensors() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch, format: ModelFormat.SafeTensors));
+
+    /// <summary>Our session over the same weights loaded from a one-node .onnx model's bytes (RnnModel.Load).</summary>
+    [GlobalSetup(Target = nameof(OursFromOnnx))]
+    public void SetupOursFromOnnx() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch, format: ModelFormat.Onnx));
+
     /// <summary>Builds the row's runner (weights, sequence length, batch) and its input, the same for every row.</summary>
     internal void Setup(Func<RnnWeights, int, int, ISequenceRunner> create)
     {
@@ -47,4 +55,10 @@ public class SequenceBenchmarks
 
     [Benchmark]
     public void OursBf16() => Runner.Run();
+
+    [Benchmark]
+    public void OursFromSafeTensors() => Runner.Run();
+
+    [Benchmark]
+    public void OursFromOnnx() => Runner.Run();
 }

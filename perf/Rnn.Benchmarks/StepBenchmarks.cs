@@ -31,6 +31,14 @@ public class StepBenchmarks
     [GlobalSetup(Target = nameof(OursBf16))]
     public void SetupOursBf16() => Setup(w => new OurStepRunner(w, precision: WeightPrecision.BFloat16));
 
+    /// <summary>Our stream over the same weights loaded from a .safetensors file's bytes (RnnModel.Load).</summary>
+    [GlobalSetup(Target = nameof(OursFromSafeTensors))]
+    public void SetupOursFromSafeTensors() => Setup(w => new OurStepRunner(w, format: ModelFormat.SafeTensors));
+
+    /// <summary>Our stream over the same weights loaded from a one-node .onnx model's bytes (RnnModel.Load).</summary>
+    [GlobalSetup(Target = nameof(OursFromOnnx))]
+    public void SetupOursFromOnnx() => Setup(w => new OurStepRunner(w, format: ModelFormat.Onnx));
+
     /// <summary>Builds the row's runner over this case's weights and input (the same for every row).</summary>
     internal void Setup(Func<RnnWeights, IStepRunner> create)
     {
@@ -49,4 +57,10 @@ public class StepBenchmarks
 
     [Benchmark]
     public void OursBf16() => Runner.Step();
+
+    [Benchmark]
+    public void OursFromSafeTensors() => Runner.Step();
+
+    [Benchmark]
+    public void OursFromOnnx() => Runner.Step();
 }

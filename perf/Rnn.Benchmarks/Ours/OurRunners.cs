@@ -1,4 +1,5 @@
 using Rnn.Benchmarks.Infrastructure;
+using Rnn.Benchmarks.Peers;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
 using Rnn.Runtime.Kernels;
@@ -18,7 +19,32 @@ internal static class OurModel
         tensors.Add("bias_hh_l0", [gh], w.BiasHh);
         return RnnModel.FromTensors(tensors, w.Cell == CellType.Lstm ? CellKind.Lstm : CellKind.Gru, kernelPath: kernelPath);
     }
+
+    /// <summary>The same weights through a model file's bytes and RnnModel.Load: a .safetensors state_dict or a
+    /// one-node .onnx model (ONNX gate order, GRU linear_before_reset = 1), so the rows can show a loaded file runs
+    /// as fast as in-memory tensors, whichever format it came in.</summary>
+    public static RnnModel Load(RnnWeights w, ModelFormat format, KernelPath? kernelPath = null)
+    {
+        byte[] bytes;
+        if (format == ModelFormat.Onnx) bytes = OnnxModelWriter.Write(w, sequenceLength: 1, batch: 1, includeY: true);
+        else
+        {
+            int gh = w.Gates * w.HiddenSize;
+            var writer = new SafeTensorsWriter();
+            writer.Add("weight_ih_l0", [gh, w.InputSize], w.WeightIh);
+            writer.Add("weight_hh_l0", [gh, w.HiddenSize], w.WeightHh);
+            writer.Add("bias_ih_l0", [gh], w.BiasIh);
+            writer.Add("bias_hh_l0", [gh], w.BiasHh);
+            var stream = new MemoryStream();
+            writer.WriteTo(stream);
+            bytes = stream.ToArray();
+        }
+        return RnnModel.Load(bytes, $"benchmark weights ({format})", kernelPath: kernelPath);
+    }
 }
+
+/// <summary>The file format a benchmark model is loaded from.</summary>
+internal enum ModelFormat { SafeTensors, Onnx }
 
 /// <summary>Our streaming step (the baseline of StepBenchmarks): <see cref="RnnStream.Step"/>, state kept inside.</summary>
 internal sealed class OurStepRunner : IStepRunner
@@ -27,9 +53,10 @@ internal sealed class OurStepRunner : IStepRunner
     private readonly RnnStream _stream;
     private readonly float[] _x, _h;
 
-    public OurStepRunner(RnnWeights w, int batch = 1, WeightPrecision precision = WeightPrecision.Float32, KernelPath? kernelPath = null)
+    public OurStepRunner(RnnWeights w, int batch = 1, WeightPrecision precision = WeightPrecision.Float32, KernelPath? kernelPath = null,
+        ModelFormat? format = null)
     {
-        _model = OurModel.Create(w, kernelPath);
+        _model = format is { } f ? OurModel.Load(w, f, kernelPath) : OurModel.Create(w, kernelPath);
         _stream = _model.CreateStream(streams: batch, precision);
         _x = new float[batch * w.InputSize];
         _h = new float[batch * w.HiddenSize];
@@ -59,9 +86,9 @@ internal sealed class OurSequenceRunner : ISequenceRunner
     private readonly float[] _x, _y;
 
     public OurSequenceRunner(RnnWeights w, int sequenceLength, int batch, WeightPrecision precision = WeightPrecision.Float32,
-        KernelPath? kernelPath = null)
+        KernelPath? kernelPath = null, ModelFormat? format = null)
     {
-        _model = OurModel.Create(w, kernelPath);
+        _model = format is { } f ? OurModel.Load(w, f, kernelPath) : OurModel.Create(w, kernelPath);
         _session = _model.CreateSession(sequenceLength, batch, precision);
         _steps = sequenceLength;
         _batch = batch;

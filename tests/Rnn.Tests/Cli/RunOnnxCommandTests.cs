@@ -71,4 +71,28 @@ public class RunOnnxCommandTests
         Assert.Contains("'HardSigmoid'", r.StdErr);
         Assert.False(File.Exists(tmp.File("y.npy")));
     }
+
+    /// <summary>`rnn run` on tests/onnx-ort's committed files: its output files match ONNX Runtime's one to one.</summary>
+    [Theory]
+    [InlineData("lstm_bidirectional_lens_state")]
+    [InlineData("gru_lbr1_reverse_layout1")]
+    [InlineData("rnn_forward_relu_layout1")]
+    public void RunOnAnOnnxRuntimeCaseWritesOnnxRuntimesOutputs(string name)
+    {
+        OrtCase c = OrtCase.Named(name);
+        using var tmp = new TempDirectory();
+        var args = new List<string> { "run", "--weights", c.ModelPath, "--input", Path.Combine(c.Folder, "X.npy"), "--output", tmp.File("Y.npy"), "--hn", tmp.File("Y_h.npy") };
+        if (c.Inputs.Contains("initial_h")) args.AddRange(["--h0", Path.Combine(c.Folder, "initial_h.npy")]);
+        if (c.Inputs.Contains("initial_c")) args.AddRange(["--c0", Path.Combine(c.Folder, "initial_c.npy")]);
+        if (c.Op == "LSTM") args.AddRange(["--cn", tmp.File("Y_c.npy")]);
+        if (c.SequenceLens is { } lens) args.AddRange(["--lengths", string.Join(',', lens)]);
+        var r = CliRunner.Run([.. args]);
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        foreach (string output in c.Outputs)
+        {
+            NpyArray ours = Npy.Read(tmp.File(output + ".npy")), ort = Npy.Read(Path.Combine(c.Folder, output + ".npy"));
+            Assert.Equal(ort.Shape, ours.Shape);
+            Tolerance.AssertClose(ort.Data, ours.Data, c.Atol, c.Rtol, $"{name} {output}");
+        }
+    }
 }

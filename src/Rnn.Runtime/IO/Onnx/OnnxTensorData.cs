@@ -40,42 +40,45 @@ internal static class OnnxTensorData
                 $"{modelPath}: tensor '{t.Name}' is {OnnxTensorProto.TypeName(t.DataType)}; weights must be FLOAT, DOUBLE, FLOAT16 or BFLOAT16.", modelPath, t.Name),
         };
         int size = StoredFloatTypes.ByteSize(type);
-        var values = new float[count];
-        if (t.IsExternal || t.External.Count > 0)
-        {
-            ReadExternal(t, modelPath, type, values);
-            return values;
-        }
+        // Every branch checks the dims against the bytes actually stored before allocating: a header's dims alone
+        // never size an allocation.
+        if (t.IsExternal || t.External.Count > 0) return ReadExternal(t, modelPath, type, count);
         if (t.RawLength >= 0)
         {
             if ((long)count * size != t.RawLength)
                 throw Mismatch(t, modelPath, $"raw_data of {t.RawLength} bytes", $"{(long)count * size} bytes");
+            var values = new float[count];
             ReadOnlySpan<byte> raw = model.Bytes.AsSpan(t.RawOffset, t.RawLength);
             if (type == StoredFloatType.Float32)
                 for (int i = 0; i < count; i++) values[i] = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(4 * i));
             else LittleEndianFloatReader.Convert(type, raw, values);
             return values;
         }
+        (int stored, string field) = type switch
+        {
+            StoredFloatType.Float32 => (t.FloatData.Count, "float_data"),
+            StoredFloatType.Float64 => (t.DoubleData.Count, "double_data"),
+            _ => (t.Int32Data.Count, "int32_data"), // float16 / bfloat16 bit patterns
+        };
+        if (stored != count) throw Mismatch(t, modelPath, $"{stored} {field} values", $"{count}");
+        var fromLists = new float[count];
         switch (type)
         {
             case StoredFloatType.Float32:
-                if (t.FloatData.Count != count) throw Mismatch(t, modelPath, $"{t.FloatData.Count} float_data values", $"{count}");
-                CollectionsMarshal.AsSpan(t.FloatData).CopyTo(values);
+                CollectionsMarshal.AsSpan(t.FloatData).CopyTo(fromLists);
                 break;
             case StoredFloatType.Float64:
-                if (t.DoubleData.Count != count) throw Mismatch(t, modelPath, $"{t.DoubleData.Count} double_data values", $"{count}");
-                for (int i = 0; i < count; i++) values[i] = (float)t.DoubleData[i];
+                for (int i = 0; i < count; i++) fromLists[i] = (float)t.DoubleData[i];
                 break;
-            default: // float16 / bfloat16 bit patterns in int32_data
-                if (t.Int32Data.Count != count) throw Mismatch(t, modelPath, $"{t.Int32Data.Count} int32_data values", $"{count}");
+            default:
                 for (int i = 0; i < count; i++)
                 {
                     ushort bits = (ushort)t.Int32Data[i];
-                    values[i] = type == StoredFloatType.Float16 ? (float)BitConverter.UInt16BitsToHalf(bits) : BitConverter.Int32BitsToSingle(bits << 16);
+                    fromLists[i] = type == StoredFloatType.Float16 ? (float)BitConverter.UInt16BitsToHalf(bits) : BitConverter.Int32BitsToSingle(bits << 16);
                 }
                 break;
         }
-        return values;
+        return fromLists;
     }
 
     /// <summary>Reads an INT32 or INT64 tensor (sequence_lens) as int.</summary>
@@ -85,10 +88,10 @@ internal static class OnnxTensorData
         if (t.DataType is not (OnnxTensorProto.Int32 or OnnxTensorProto.Int64))
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' is {OnnxTensorProto.TypeName(t.DataType)}, expected INT32.", modelPath, t.Name);
         int size = t.DataType == OnnxTensorProto.Int32 ? 4 : 8;
-        var values = new long[count];
         if (t.RawLength >= 0)
         {
             if ((long)count * size != t.RawLength) throw Mismatch(t, modelPath, $"raw_data of {t.RawLength} bytes", $"{(long)count * size} bytes");
+            var values = new long[count];
             ReadOnlySpan<byte> raw = model.Bytes.AsSpan(t.RawOffset, t.RawLength);
             for (int i = 0; i < count; i++)
                 values[i] = size == 4 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(raw.Slice(4 * i))
@@ -97,14 +100,13 @@ internal static class OnnxTensorData
         }
         List<long> data = t.DataType == OnnxTensorProto.Int32 ? t.Int32Data : t.Int64Data;
         if (data.Count != count) throw Mismatch(t, modelPath, $"{data.Count} values", $"{count}");
-        data.CopyTo(values);
-        return values;
+        return [.. data];
     }
 
     private static RnnFormatException Mismatch(OnnxTensorProto t, string modelPath, string found, string expected) =>
         new($"{modelPath}: tensor '{t.Name}' with dims {Show(t.Dims)} holds {found}, expected {expected}.", modelPath, t.Name);
 
-    private static void ReadExternal(OnnxTensorProto t, string modelPath, StoredFloatType type, Span<float> values)
+    private static float[] ReadExternal(OnnxTensorProto t, string modelPath, StoredFloatType type, int count)
     {
         string? location = null;
         long offset = 0, length = -1;
@@ -125,7 +127,7 @@ internal static class OnnxTensorData
         string full = Path.GetFullPath(Path.Combine(directory, location));
         if (Path.IsPathRooted(location) || !full.StartsWith(directory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' names external data '{location}' outside the model's folder.", modelPath, t.Name);
-        long bytes = (long)values.Length * StoredFloatTypes.ByteSize(type);
+        long bytes = (long)count * StoredFloatTypes.ByteSize(type);
         if (length >= 0 && length != bytes)
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' with dims {Show(t.Dims)} has external_data length {length}, expected {bytes} bytes.", modelPath, t.Name);
         if (!File.Exists(full))
@@ -135,6 +137,8 @@ internal static class OnnxTensorData
         if (offset > fileLength || fileLength - offset < bytes)
             throw new RnnFormatException(
                 $"{full}: external data of tensor '{t.Name}' needs bytes {offset}..{offset + bytes}, but the file has {fileLength}.", full, t.Name);
+        var values = new float[count];
         LittleEndianFloatReader.Read(file, offset, type, values, full, t.Name);
+        return values;
     }
 }

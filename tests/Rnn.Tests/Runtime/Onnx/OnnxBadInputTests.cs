@@ -73,6 +73,25 @@ public class OnnxBadInputTests
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
     }
 
+    // fuzz (onnx): dims claiming 807,403,519 elements over 108 bytes of raw_data allocated 3.2 GB before the refusal.
+    [Theory]
+    [InlineData("RawData", "raw_data of 108 bytes")]
+    [InlineData("FloatData", "27 float_data values")]
+    [InlineData("External", "tensor 'R'")]
+    public void DimsClaimingMoreThanIsStoredAreRefusedBeforeAllocating(string storageName, string mustMention)
+    {
+        var storage = Enum.Parse<OnnxGraphWriter.Storage>(storageName);
+        using var tmp = new TempDirectory();
+        OnnxNodeSpec spec = OnnxNodeSpec.Random("LSTM", 3, 4);
+        var g = new OnnxGraphWriter();
+        g.Node("LSTM", "lstm", ["X", "W", "R"], ["Y"], ("hidden_size", 4L));
+        g.Initializer("W", [1, 16, 3], spec.W).Initializer("R", [807403519], new float[27], storage).Input("X", [null, null, 3]);
+        string path = Save(tmp, "claims.onnx", g);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        LoadFails(path, mustMention);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 8 << 20, "the refusal allocated 8 MB or more");
+    }
+
     [Fact]
     public void AMissingInitializerIsNamed()
     {
@@ -153,6 +172,15 @@ public class OnnxBadInputTests
         var g = new OnnxGraphWriter();
         g.Node("Relu", "relu", ["X"], ["Y"]).Input("X", [1, 3]).Output("Y", [1, 3]);
         CliRunner.AssertFails(["run", "--weights", Save(tmp, "relu.onnx", g), "--input", x, "--output", y], "no RNN, LSTM or GRU node");
+        var noR = new OnnxGraphWriter();
+        noR.Node("LSTM", "lstm", ["X", "W", "R"], ["Y"], ("hidden_size", 4L));
+        noR.Initializer("W", [1, 16, 3], new float[48]).Input("X", [null, null, 3]);
+        CliRunner.AssertFails(["run", "--weights", Save(tmp, "noR.onnx", noR), "--input", x, "--output", y], "input R 'R' is missing");
+        OnnxNodeSpec lstm = OnnxNodeSpec.Random("LSTM", 3, 4);
+        var hidden = new OnnxGraphWriter();
+        hidden.Node("LSTM", "lstm", ["X", "W", "R"], ["Y"], ("hidden_size", 5L));
+        hidden.Initializer("W", [1, 16, 3], lstm.W).Initializer("R", [1, 16, 4], lstm.R).Input("X", [null, null, 3]);
+        CliRunner.AssertFails(["run", "--weights", Save(tmp, "hidden.onnx", hidden), "--input", x, "--output", y], "hidden_size 5");
         Assert.False(File.Exists(y));
     }
 }
