@@ -17,7 +17,7 @@ public sealed class RnnFormatException : IOException
     /// taken from a file: a dtype, a tensor name) are shown escaped, so printing the message cannot drive a terminal.
     /// </summary>
     public RnnFormatException(string message, string? filePath = null, string? tensorName = null, Exception? inner = null)
-        : base(IO.TextSafety.Escape(message), inner)
+        : base(TextSafety.Escape(message), inner)
     {
         FilePath = filePath;
         TensorName = tensorName;

@@ -31,8 +31,8 @@ public sealed partial class RnnSession
         if (!c0.IsEmpty) TensorArguments.CheckShape(c0.Lengths, nameof(c0), "(layers x directions, batch, hidden)", states, B, m.HiddenSize);
         if (!hn.IsEmpty) TensorArguments.CheckShape(hn.Lengths, nameof(hn), "(layers x directions, batch, hidden)", states, B, m.HiddenSize);
         if (!cn.IsEmpty) TensorArguments.CheckShape(cn.Lengths, nameof(cn), "(layers x directions, batch, hidden)", states, B, m.HiddenSize);
-        Run(TensorArguments.Dense(input, nameof(input)), TensorArguments.Dense(output, nameof(output)), (int)T, (int)B, lengths,
-            TensorArguments.Dense(h0, nameof(h0)), TensorArguments.Dense(c0, nameof(c0)),
-            TensorArguments.Dense(hn, nameof(hn)), TensorArguments.Dense(cn, nameof(cn)), batchFirst);
+        Run(TensorArguments.Contiguous(input, nameof(input)), TensorArguments.Contiguous(output, nameof(output)), (int)T, (int)B, lengths,
+            TensorArguments.Contiguous(h0, nameof(h0)), TensorArguments.Contiguous(c0, nameof(c0)),
+            TensorArguments.Contiguous(hn, nameof(hn)), TensorArguments.Contiguous(cn, nameof(cn)), batchFirst);
     }
 }

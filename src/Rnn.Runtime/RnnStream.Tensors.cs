@@ -13,6 +13,6 @@ public sealed partial class RnnStream
     {
         TensorArguments.CheckShape(input.Lengths, nameof(input), "(streams, input)", StreamCount, _model.InputSize);
         TensorArguments.CheckShape(output.Lengths, nameof(output), "(streams, hidden)", StreamCount, _model.HiddenSize);
-        Step(TensorArguments.Dense(input, nameof(input)), TensorArguments.Dense(output, nameof(output)));
+        Step(TensorArguments.Contiguous(input, nameof(input)), TensorArguments.Contiguous(output, nameof(output)));
     }
 }

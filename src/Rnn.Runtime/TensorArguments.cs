@@ -9,7 +9,7 @@ namespace Rnn.Runtime;
 internal static class TensorArguments
 {
     /// <summary>The memory of a dense tensor; strided or broadcast views are refused (the kernels read rows contiguously).</summary>
-    public static ReadOnlySpan<float> Dense(in ReadOnlyTensorSpan<float> tensor, string name)
+    public static ReadOnlySpan<float> Contiguous(in ReadOnlyTensorSpan<float> tensor, string name)
     {
         if (tensor.IsEmpty) return default;
         Span<nint> start = stackalloc nint[tensor.Rank];
@@ -19,8 +19,8 @@ internal static class TensorArguments
         return span;
     }
 
-    /// <inheritdoc cref="Dense(in ReadOnlyTensorSpan{float}, string)"/>
-    public static Span<float> Dense(in TensorSpan<float> tensor, string name)
+    /// <inheritdoc cref="Contiguous(in ReadOnlyTensorSpan{float}, string)"/>
+    public static Span<float> Contiguous(in TensorSpan<float> tensor, string name)
     {
         if (tensor.IsEmpty) return default;
         Span<nint> start = stackalloc nint[tensor.Rank];

@@ -42,7 +42,7 @@ public sealed class CharLmModel : IDisposable
         foreach (System.Text.Rune r in text.EnumerateRunes())
         {
             if (!Vocabulary.TryGetId(r, out ids[i++]))
-                throw new ArgumentException($"--prime: character '{Rnn.Runtime.IO.TextSafety.Escape(r.ToString())}' (U+{r.Value:X4}) is not in the model's vocabulary of {Vocabulary.Count} characters.");
+                throw new ArgumentException($"--prime: character '{Rnn.Runtime.TextSafety.Escape(r.ToString())}' (U+{r.Value:X4}) is not in the model's vocabulary of {Vocabulary.Count} characters.");
         }
         return ids;
     }

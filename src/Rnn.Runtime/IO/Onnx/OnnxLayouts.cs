@@ -5,7 +5,7 @@ namespace Rnn.Runtime.IO.Onnx;
 /// <c>batchFirst: layout == 1</c>; then X is the node's X as it is, and these give Y, Y_h, Y_c and take
 /// initial_h / initial_c in the node's layout (see <see cref="OnnxSource"/>).
 /// </summary>
-public static class OnnxLayouts
+internal static class OnnxLayouts
 {
     /// <summary>
     /// output: a session's (seq, batch, D·H), or (batch, seq, D·H) for layout 1 — written to y as ONNX's Y:

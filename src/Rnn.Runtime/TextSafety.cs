@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Rnn.Runtime.IO;
+namespace Rnn.Runtime;
 
 /// <summary>
 /// Text from a file (a dtype, a tensor name, a path) shown in an error message: control characters, which a terminal
