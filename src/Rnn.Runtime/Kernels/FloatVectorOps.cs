@@ -91,9 +91,19 @@ internal static class FusedMultiplyAdd
     }
 }
 
-internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>
+internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>, IDoubleWidening<Vector512<float>, Vector512<double>>
 {
     public static int Count => Vector512<float>.Count;
+    public static int FloatCount => Vector512<float>.Count;
+    public static Vector512<double> ZeroDouble => Vector512<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen(Vector512<float> value, out Vector512<double> lower, out Vector512<double> upper) => (lower, upper) = Vector512.Widen(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Add(Vector512<double> left, Vector512<double> right) => left + right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector512<double> value) => Vector512.Sum(value);
     public static int GemvPanels => 8;   // 8 independent FMA chains hide the FMA latency
     public static int GemmRows => 8;     // 8 rows × 2 panels = 16 zmm accumulators of the 32
     public static int GemmPanels => 2;
@@ -156,9 +166,19 @@ internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>
     }
 }
 
-internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>
+internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>, IDoubleWidening<Vector256<float>, Vector256<double>>
 {
     public static int Count => Vector256<float>.Count;
+    public static int FloatCount => Vector256<float>.Count;
+    public static Vector256<double> ZeroDouble => Vector256<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen(Vector256<float> value, out Vector256<double> lower, out Vector256<double> upper) => (lower, upper) = Vector256.Widen(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Add(Vector256<double> left, Vector256<double> right) => left + right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector256<double> value) => Vector256.Sum(value);
     public static int GemvPanels => 4;   // 4 panels = 8 ymm chains
     public static int GemmRows => 6;     // AVX2 has 16 registers: 6 rows × 1 panel = 12 accumulators
     public static int GemmPanels => 1;
@@ -227,9 +247,19 @@ internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>
 /// broadcast A); with 16 registers 2 panels (8 accumulators) and 2 rows × 4 (8 + 4 of B + A + the product SSE
 /// needs without FMA).
 /// </summary>
-internal readonly unsafe struct Vector128Ops : IFloatVectorOps<Vector128<float>>
+internal readonly unsafe struct Vector128Ops : IFloatVectorOps<Vector128<float>>, IDoubleWidening<Vector128<float>, Vector128<double>>
 {
     public static int Count => Vector128<float>.Count;
+    public static int FloatCount => Vector128<float>.Count;
+    public static Vector128<double> ZeroDouble => Vector128<double>.Zero;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Widen(Vector128<float> value, out Vector128<double> lower, out Vector128<double> upper) => (lower, upper) = Vector128.Widen(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Add(Vector128<double> left, Vector128<double> right) => left + right;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c) => Vector128.MultiplyAddEstimate(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Sum(Vector128<double> value) => Vector128.Sum(value);
     public static int GemvPanels => AdvSimd.Arm64.IsSupported ? 4 : 2;
     public static int GemmRows => AdvSimd.Arm64.IsSupported ? 6 : 2;
     public static int GemmPanels => 1;

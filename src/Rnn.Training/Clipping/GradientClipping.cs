@@ -1,6 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
 using Rnn.Training.Parameters;
@@ -123,75 +121,11 @@ public static class GradientClipping
         }
     }
 
-    /// <summary>Σ g² in double. A float squared is exact in double, so only the additions round.</summary>
-    internal static double SumOfSquares(ReadOnlySpan<float> values, KernelPath path)
-    {
-        ref float start = ref MemoryMarshal.GetReference(values);
-        int length = values.Length, i = 0;
-        double sum = 0;
-        if (path == KernelPath.Vector512 && length >= Vector512<float>.Count)
-        {
-            Vector512<double> a0 = Vector512<double>.Zero, a1 = Vector512<double>.Zero;
-            for (; i <= length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                (Vector512<double> lower, Vector512<double> upper) = Vector512.Widen(Vector512.LoadUnsafe(ref start, (nuint)i));
-                a0 = Vector512.FusedMultiplyAdd(lower, lower, a0);
-                a1 = Vector512.FusedMultiplyAdd(upper, upper, a1);
-            }
-            sum = Vector512.Sum(a0 + a1);
-        }
-        else if (path >= KernelPath.Vector256 && length >= Vector256<float>.Count)
-        {
-            Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
-            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)i));
-                a0 = Vector256.FusedMultiplyAdd(lower, lower, a0);
-                a1 = Vector256.FusedMultiplyAdd(upper, upper, a1);
-            }
-            sum = Vector256.Sum(a0 + a1);
-        }
-        for (; i < length; i++)
-        {
-            double g = values[i];
-            sum += g * g;
-        }
-        return sum;
-    }
+    /// <summary>Σ g² in double (a float squared is exact in double, so only the additions round).</summary>
+    internal static double SumOfSquares(ReadOnlySpan<float> values, KernelPath path) => DoubleSums.SumOfSquares(values, path);
 
     /// <summary>Σ |g| in double.</summary>
-    internal static double SumOfMagnitudes(ReadOnlySpan<float> values, KernelPath path)
-    {
-        ref float start = ref MemoryMarshal.GetReference(values);
-        int length = values.Length, i = 0;
-        double sum = 0;
-        if (path == KernelPath.Vector512 && length >= Vector512<float>.Count)
-        {
-            Vector512<double> a0 = Vector512<double>.Zero, a1 = Vector512<double>.Zero;
-            for (; i <= length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                (Vector512<double> lower, Vector512<double> upper) =
-                    Vector512.Widen(Vector512.Abs(Vector512.LoadUnsafe(ref start, (nuint)i)));
-                a0 += lower;
-                a1 += upper;
-            }
-            sum = Vector512.Sum(a0 + a1);
-        }
-        else if (path >= KernelPath.Vector256 && length >= Vector256<float>.Count)
-        {
-            Vector256<double> a0 = Vector256<double>.Zero, a1 = Vector256<double>.Zero;
-            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                (Vector256<double> lower, Vector256<double> upper) =
-                    Vector256.Widen(Vector256.Abs(Vector256.LoadUnsafe(ref start, (nuint)i)));
-                a0 += lower;
-                a1 += upper;
-            }
-            sum = Vector256.Sum(a0 + a1);
-        }
-        for (; i < length; i++) sum += Math.Abs(values[i]);
-        return sum;
-    }
+    internal static double SumOfMagnitudes(ReadOnlySpan<float> values, KernelPath path) => DoubleSums.SumOfMagnitudes(values, path);
 
     private static string DescribeFirstNonFinite(IReadOnlyList<Parameter> parameters)
     {
