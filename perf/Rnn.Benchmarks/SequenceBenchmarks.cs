@@ -29,6 +29,14 @@ public class SequenceBenchmarks
     [GlobalSetup(Target = nameof(OursBf16))]
     public void SetupOursBf16() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch, WeightPrecision.BFloat16));
 
+    /// <summary>Our session with int8 weights.</summary>
+    [GlobalSetup(Target = nameof(OursInt8))]
+    public void SetupOursInt8() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch, WeightPrecision.Int8));
+
+    /// <summary>Our session on the Vector128 path (ARM64, a default NativeAOT build), float32.</summary>
+    [GlobalSetup(Target = nameof(OursVector128))]
+    public void SetupOursVector128() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch, kernelPath: KernelPath.Vector128));
+
     /// <summary>Our session over the same weights loaded from a .safetensors file's bytes (RnnModel.Load).</summary>
     [GlobalSetup(Target = nameof(OursFromSafeTensors))]
     public void SetupOursFromSafeTensors() => Setup((w, steps, batch) => new OurSequenceRunner(w, steps, batch, format: ModelFormat.SafeTensors));
@@ -55,6 +63,12 @@ public class SequenceBenchmarks
 
     [Benchmark]
     public void OursBf16() => Runner.Run();
+
+    [Benchmark]
+    public void OursInt8() => Runner.Run();
+
+    [Benchmark]
+    public void OursVector128() => Runner.Run();
 
     [Benchmark]
     public void OursFromSafeTensors() => Runner.Run();

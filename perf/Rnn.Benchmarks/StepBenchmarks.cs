@@ -31,6 +31,14 @@ public class StepBenchmarks
     [GlobalSetup(Target = nameof(OursBf16))]
     public void SetupOursBf16() => Setup(w => new OurStepRunner(w, precision: WeightPrecision.BFloat16));
 
+    /// <summary>Our stream with int8 weights (per-column scales; outputs ~1e-2 from float32's, so not in --verify).</summary>
+    [GlobalSetup(Target = nameof(OursInt8))]
+    public void SetupOursInt8() => Setup(w => new OurStepRunner(w, precision: WeightPrecision.Int8));
+
+    /// <summary>Our stream on the Vector128 path (what ARM64 and a default NativeAOT build run), float32.</summary>
+    [GlobalSetup(Target = nameof(OursVector128))]
+    public void SetupOursVector128() => Setup(w => new OurStepRunner(w, kernelPath: KernelPath.Vector128));
+
     /// <summary>Our stream over the same weights loaded from a .safetensors file's bytes (RnnModel.Load).</summary>
     [GlobalSetup(Target = nameof(OursFromSafeTensors))]
     public void SetupOursFromSafeTensors() => Setup(w => new OurStepRunner(w, format: ModelFormat.SafeTensors));
@@ -57,6 +65,12 @@ public class StepBenchmarks
 
     [Benchmark]
     public void OursBf16() => Runner.Step();
+
+    [Benchmark]
+    public void OursInt8() => Runner.Step();
+
+    [Benchmark]
+    public void OursVector128() => Runner.Step();
 
     [Benchmark]
     public void OursFromSafeTensors() => Runner.Step();
