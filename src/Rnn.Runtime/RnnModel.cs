@@ -95,8 +95,9 @@ public sealed partial class RnnModel : IDisposable
             foreach (var w in _weights) w.Dispose();
     }
 
-    /// <summary>The ONNX file and node(s) the model was loaded from, and their tensor layout; null for other sources.</summary>
-    public OnnxSource? Onnx { get; private init; }
+    /// <summary>The ONNX file and node(s) the model was loaded from, and their tensor layout; null for other sources.
+    /// Internal: `rnn run` uses it to read and write the node's own tensors; an embedder passes its own layout.</summary>
+    internal OnnxSource? Onnx { get; private init; }
 
     /// <summary>
     /// Loads a PyTorch state_dict saved as safetensors (F32, BF16 or F16), or an ONNX model (a path ending in .onnx):

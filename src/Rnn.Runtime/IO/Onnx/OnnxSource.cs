@@ -12,4 +12,4 @@ namespace Rnn.Runtime.IO.Onnx;
 /// <param name="Layout">The node's layout attribute, 0 or 1.</param>
 /// <param name="Reverse">direction = "reverse": the only direction reads the sequence from its end.</param>
 /// <param name="Opset">The model's default-domain opset.</param>
-public sealed record OnnxSource(string FilePath, IReadOnlyList<string> NodeNames, string OpType, int Layout, bool Reverse, long Opset);
+internal sealed record OnnxSource(string FilePath, IReadOnlyList<string> NodeNames, string OpType, int Layout, bool Reverse, long Opset);
