@@ -40,6 +40,9 @@ public sealed class ImdbClassifier : IDisposable
     /// <summary>The longest review (in word ids) a checkpoint may ask for; IMDB's longest has about 2,500 words.</summary>
     public const int MaxReviewLength = 100_000;
 
+    /// <summary>The most a batch's buffers may take (a whole default batch of 64 at IMDB's sizes is a few MB).</summary>
+    public const double BufferBudgetBytes = 256.0 * (1 << 20);
+
     public static ImdbClassifier Load(string path, int maxBatch = 64, WeightPrecision precision = WeightPrecision.Float32)
     {
         Checkpoint.Loaded loaded = Checkpoint.Load(path, ImdbTrainer.Workload);
@@ -50,6 +53,15 @@ public sealed class ImdbClassifier : IDisposable
         if (c.Output != OutputMode.ManyToOne || c.OutputSize != 1 || c.VocabularySize != tokenizer.VocabularySize)
             throw new Rnn.Runtime.RnnFormatException(
                 $"{path}: expected a one-logit classifier over {tokenizer.VocabularySize} word ids, found output {c.Output}/{c.OutputSize} over {c.VocabularySize}.", path);
+        // A batch's buffers are maxlen × batch × (embedding, outputs, the session's gate projections): small tensors can
+        // still ask for gigabytes through maxlen. So the batch shrinks to keep them within BufferBudgetBytes (one review
+        // at a time at worst), and a single review that cannot fit the memory available is refused before allocating.
+        double rowBytes = 4.0 * maxLength * (c.EmbeddingSize + c.HiddenSize * (2.0 + 4 * c.NumLayers));
+        maxBatch = (int)Math.Clamp(Math.Floor(BufferBudgetBytes / rowBytes), 1, maxBatch);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (rowBytes > available)
+            throw new Rnn.Runtime.RnnFormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{path}: maxlen {maxLength} (embedding {c.EmbeddingSize}, hidden {c.HiddenSize}) needs about {rowBytes / (1 << 30):F1} GiB of buffers for one review, more than the {available / (double)(1 << 30):F1} GiB available."), path);
         return new ImdbClassifier(loaded.Model.ToInference(), tokenizer, maxLength, maxBatch, loaded.Run, precision);
     }
 

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Rnn.Runtime.IO;
+using Rnn.Training.Checkpoints;
+using Rnn.Workloads;
 using Rnn.Tests.TestSupport;
 using Rnn.Tests.Workloads.Data;
 using Rnn.Tests.Workloads;
@@ -57,6 +60,41 @@ public class ImdbCommandTests
         CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", empty], "no words");
         CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", garbage], "none of the review's 3 words");
         CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", review, "great"], "--file");
+    }
+
+    /// <summary>A checkpoint claiming maxlen 100,000 (the most accepted) over tiny tensors: loading keeps the batch's
+    /// buffers within the budget by shrinking the batch, instead of the gigabytes batch 64 would take, and eval
+    /// still scores.</summary>
+    [Fact]
+    public void AHugeMaxlenShrinksTheBatchInsteadOfAllocatingGigabytes()
+    {
+        using var tmp = new TempDirectory();
+        WorkloadFixtures.WriteSentimentData(tmp.Path, trainCount: 32, testCount: 4);
+        string model = tmp.File("imdb.safetensors");
+        var train = CliRunner.Run("imdb", "train", "--data", tmp.Path, "--vocab", "30", "--maxlen", "20", "--embed", "16", "--hidden", "64",
+            "--batch", "16", "--epochs", "1", "--out", model);
+        Assert.True(train.ExitCode == 0, train.StdErr);
+        string huge = tmp.File("huge.safetensors");
+        using (var file = SafeTensorsFile.Open(model))
+        {
+            var writer = new SafeTensorsWriter();
+            foreach (var (k, v) in file.Metadata)
+                writer.Metadata[k] = k == Checkpoint.RunKey ? v.Replace("\"imdb.maxlen\":\"20\"", "\"imdb.maxlen\":\"100000\"") : v;
+            foreach (string t in file.Names) writer.Add(t, file.GetShape(t), file.ReadFloat32(t));
+            writer.Save(huge);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using (ImdbClassifier classifier = ImdbClassifier.Load(huge))
+        {
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(100_000, classifier.MaxLength);
+            Assert.InRange(classifier.MaxBatch, 1, 63);
+            Assert.True(allocated < ImdbClassifier.BufferBudgetBytes + (64 << 20), $"{allocated:N0} bytes allocated by Load");
+        }
+        var eval = CliRunner.Run("imdb", "eval", "--model", huge, "--data", tmp.Path, "--limit", "2", "--json");
+        Assert.True(eval.ExitCode == 0, eval.StdErr);
+        Assert.Contains("\"examples\":2", eval.StdOut);
     }
 
     [Fact]

@@ -61,8 +61,9 @@ public class OutputFileSemanticsTests
         Task<byte[]> reader = Task.Run(() => File.ReadAllBytes(fifo));
         var r = CliRunner.Run("run", "--weights", weights, "--input", x, "--output", fifo);
         Assert.True(r.ExitCode == 0, r.StdErr);
-        Assert.Equal(File.ReadAllBytes(expected), await reader);
+        // Bounded: were the FIFO replaced by a file, its reader would wait for a writer forever; fail instead.
         Assert.Equal(FileKind.Pipe, FileKinds.OfPath(fifo));
+        Assert.Equal(File.ReadAllBytes(expected), await reader.WaitAsync(TimeSpan.FromSeconds(30)));
 
         // A character device of our own (root can make one; elsewhere a link to /dev/null, which must stay a link).
         string device = tmp.File("mynull");

@@ -75,6 +75,9 @@ public class ResourceLimitTests
         string nullCell = Edited("null.safetensors", c => c.Replace("\"lstm\"", "null"));
         foreach (string bad in new[] { bigHidden, manyLayers, flipped, nullCell })
             CliRunner.AssertFails(["charlm", "sample", "--model", bad, "--length", "5"], Path.GetFileName(bad));
+        // Hidden 20,000 passes the sanity bounds: the refusal must come from the tensors actually stored, before the
+        // model is built (without that check this case allocated 12.5 GB and only then failed).
+        CliRunner.AssertFails(["charlm", "sample", "--model", bigHidden, "--length", "5"], "but the file stores");
     }
 
     [Fact]
