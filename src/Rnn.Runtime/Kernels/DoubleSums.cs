@@ -6,16 +6,14 @@ namespace Rnn.Runtime.Kernels;
 
 /// <summary>
 /// The float-to-double widening a width needs for sums accumulated in double (gradient norms): a float vector of
-/// the width splits into two double vectors of the same width. Implemented by the width structs beside
-/// <see cref="IFloatVectorOps{TVector}"/>; <see cref="DoubleSums"/> holds the loops, written once.
+/// the width splits into two double vectors of the same width. Implemented by the width structs beside their
+/// <see cref="IFloatVectorOps{TVector}"/> members (loads, |x|, the lane count); <see cref="DoubleSums"/> holds the
+/// loops, written once.
 /// </summary>
-internal interface IDoubleWidening<TVector, TDouble>
+internal interface IDoubleWidening<TVector, TDouble> : IFloatVectorOps<TVector>
     where TVector : struct
     where TDouble : struct
 {
-    static abstract int FloatCount { get; }
-    static abstract TVector Load(ref float source, nuint offset);
-    static abstract TVector Abs(TVector value);
     static abstract void Widen(TVector value, out TDouble lower, out TDouble upper);
     static abstract TDouble ZeroDouble { get; }
     static abstract TDouble Add(TDouble left, TDouble right);
@@ -31,20 +29,16 @@ internal interface IDoubleWidening<TVector, TDouble>
 /// </summary>
 internal static class DoubleSums
 {
-    public static double SumOfSquares(ReadOnlySpan<float> values, KernelPath path) => path switch
-    {
-        KernelPath.Vector512 => Sum<Vector512Ops, Vector512<float>, Vector512<double>>(values, squares: true),
-        KernelPath.Vector256 => Sum<Vector256Ops, Vector256<float>, Vector256<double>>(values, squares: true),
-        KernelPath.Vector128 => Sum<Vector128Ops, Vector128<float>, Vector128<double>>(values, squares: true),
-        _ => Tail(values, 0, 0, squares: true),
-    };
+    public static double SumOfSquares(ReadOnlySpan<float> values, KernelPath path) => Sum(values, path, squares: true);
 
-    public static double SumOfMagnitudes(ReadOnlySpan<float> values, KernelPath path) => path switch
+    public static double SumOfMagnitudes(ReadOnlySpan<float> values, KernelPath path) => Sum(values, path, squares: false);
+
+    private static double Sum(ReadOnlySpan<float> values, KernelPath path, bool squares) => path switch
     {
-        KernelPath.Vector512 => Sum<Vector512Ops, Vector512<float>, Vector512<double>>(values, squares: false),
-        KernelPath.Vector256 => Sum<Vector256Ops, Vector256<float>, Vector256<double>>(values, squares: false),
-        KernelPath.Vector128 => Sum<Vector128Ops, Vector128<float>, Vector128<double>>(values, squares: false),
-        _ => Tail(values, 0, 0, squares: false),
+        KernelPath.Vector512 => Sum<Vector512Ops, Vector512<float>, Vector512<double>>(values, squares),
+        KernelPath.Vector256 => Sum<Vector256Ops, Vector256<float>, Vector256<double>>(values, squares),
+        KernelPath.Vector128 => Sum<Vector128Ops, Vector128<float>, Vector128<double>>(values, squares),
+        _ => Tail(values, 0, 0, squares),
     };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -56,10 +50,10 @@ internal static class DoubleSums
         ref float start = ref MemoryMarshal.GetReference(values);
         int length = values.Length, i = 0;
         double sum = 0;
-        if (length >= TOps.FloatCount)
+        if (length >= TOps.Count)
         {
             TDouble a0 = TOps.ZeroDouble, a1 = TOps.ZeroDouble;
-            for (; i <= length - TOps.FloatCount; i += TOps.FloatCount)
+            for (; i <= length - TOps.Count; i += TOps.Count)
             {
                 TVector v = TOps.Load(ref start, (nuint)i);
                 if (!squares) v = TOps.Abs(v);

@@ -91,10 +91,9 @@ internal static class FusedMultiplyAdd
     }
 }
 
-internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>, IDoubleWidening<Vector512<float>, Vector512<double>>
+internal readonly unsafe struct Vector512Ops : IDoubleWidening<Vector512<float>, Vector512<double>>
 {
     public static int Count => Vector512<float>.Count;
-    public static int FloatCount => Vector512<float>.Count;
     public static Vector512<double> ZeroDouble => Vector512<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Widen(Vector512<float> value, out Vector512<double> lower, out Vector512<double> upper) => (lower, upper) = Vector512.Widen(value);
@@ -166,10 +165,9 @@ internal readonly unsafe struct Vector512Ops : IFloatVectorOps<Vector512<float>>
     }
 }
 
-internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>, IDoubleWidening<Vector256<float>, Vector256<double>>
+internal readonly unsafe struct Vector256Ops : IDoubleWidening<Vector256<float>, Vector256<double>>
 {
     public static int Count => Vector256<float>.Count;
-    public static int FloatCount => Vector256<float>.Count;
     public static Vector256<double> ZeroDouble => Vector256<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Widen(Vector256<float> value, out Vector256<double> lower, out Vector256<double> upper) => (lower, upper) = Vector256.Widen(value);
@@ -247,10 +245,9 @@ internal readonly unsafe struct Vector256Ops : IFloatVectorOps<Vector256<float>>
 /// broadcast A); with 16 registers 2 panels (8 accumulators) and 2 rows × 4 (8 + 4 of B + A + the product SSE
 /// needs without FMA).
 /// </summary>
-internal readonly unsafe struct Vector128Ops : IFloatVectorOps<Vector128<float>>, IDoubleWidening<Vector128<float>, Vector128<double>>
+internal readonly unsafe struct Vector128Ops : IDoubleWidening<Vector128<float>, Vector128<double>>
 {
     public static int Count => Vector128<float>.Count;
-    public static int FloatCount => Vector128<float>.Count;
     public static Vector128<double> ZeroDouble => Vector128<double>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Widen(Vector128<float> value, out Vector128<double> lower, out Vector128<double> upper) => (lower, upper) = Vector128.Widen(value);

@@ -78,13 +78,13 @@ public static class GradientClipping
         if (normType == 2f)
         {
             double sum = 0;
-            for (int i = 0; i < parameters.Count; i++) sum += SumOfSquares(parameters[i].Grad, path);
+            for (int i = 0; i < parameters.Count; i++) sum += DoubleSums.SumOfSquares(parameters[i].Grad, path);
             return Math.Sqrt(sum);
         }
         if (normType == 1f)
         {
             double sum = 0;
-            for (int i = 0; i < parameters.Count; i++) sum += SumOfMagnitudes(parameters[i].Grad, path);
+            for (int i = 0; i < parameters.Count; i++) sum += DoubleSums.SumOfMagnitudes(parameters[i].Grad, path);
             return sum;
         }
 
@@ -120,12 +120,6 @@ public static class GradientClipping
             TensorPrimitives.Max(grad, -clipValue, grad);
         }
     }
-
-    /// <summary>Σ g² in double (a float squared is exact in double, so only the additions round).</summary>
-    internal static double SumOfSquares(ReadOnlySpan<float> values, KernelPath path) => DoubleSums.SumOfSquares(values, path);
-
-    /// <summary>Σ |g| in double.</summary>
-    internal static double SumOfMagnitudes(ReadOnlySpan<float> values, KernelPath path) => DoubleSums.SumOfMagnitudes(values, path);
 
     private static string DescribeFirstNonFinite(IReadOnlyList<Parameter> parameters)
     {
