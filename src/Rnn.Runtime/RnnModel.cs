@@ -181,7 +181,7 @@ public sealed partial class RnnModel : IDisposable
                         FiniteCheck.Read(source, arch.BiasHh(l, d), bhh);
                     }
                     weights[l * arch.Directions + d] = new RecurrentLayerWeights(arch.Cell, inputSize, arch.HiddenSize, wihSpan, whhSpan, bih, bhh,
-                        Variant(source, arch, l, d));
+                        Variant(source, arch, l, d), path);
                 }
         }
         catch

@@ -29,6 +29,16 @@ internal interface IRangeKernel<TArgs>
 /// </summary>
 internal static class KernelDispatch
 {
+    /// <summary>Panels one GEMV pass of <paramref name="path"/> keeps in registers (<see cref="IFloatVectorOps{TVector}.GemvPanels"/>),
+    /// at least 2: the width of the <see cref="PackedLayout.Groups"/> that path reads.</summary>
+    public static int GemvPanels(KernelPath path) => path switch
+    {
+        KernelPath.Vector512 => Vector512Ops.GemvPanels,
+        KernelPath.Vector256 => Vector256Ops.GemvPanels,
+        KernelPath.Vector128 => Vector128Ops.GemvPanels,
+        _ => 2,
+    };
+
     /// <summary>Runs <typeparamref name="TKernel"/> at the width of <paramref name="path"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TKernel, TArgs>(KernelPath path, ref TArgs args)

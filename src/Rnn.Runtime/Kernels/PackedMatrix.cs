@@ -6,8 +6,8 @@ namespace Rnn.Runtime.Kernels;
 /// The right-hand operand B (K × N) of <see cref="Gemm"/>, packed once, 64-byte aligned, in panels of
 /// <see cref="PanelWidth"/> columns (panel p: columns [16p, 16p + 16)), so a product streams every weight exactly
 /// once, in order. The <see cref="PackedLayout"/> decides how panels sit in memory: one after another
-/// (<see cref="PackedLayout.Panels"/>: K rows of 16) or eight side by side (<see cref="PackedLayout.Groups"/>:
-/// K rows of 128, fewer for the last group). Kernels address panel p at <see cref="Panel"/>(p), its rows
+/// (<see cref="PackedLayout.Panels"/>: K rows of 16) or a few side by side (<see cref="PackedLayout.Groups"/>:
+/// K rows of 16·<see cref="GroupPanels"/>, fewer for the last group). Kernels address panel p at <see cref="Panel"/>(p), its rows
 /// <see cref="RowStride"/>(p) floats apart, and the next panel of a run <see cref="PanelStride"/> floats further.
 /// Columns past N are zero. A PyTorch weight W (N × K, row-major: out_features × in_features) packs as B = Wᵀ.
 /// </summary>
@@ -15,7 +15,6 @@ internal sealed unsafe class PackedMatrix : IDisposable
 {
     /// <summary>Columns per panel: one Vector512 of floats.</summary>
     public const int PanelWidth = 16;
-    private const int GroupPanels = 8;
     private float* _data;
     private readonly int _panelsPerGroup;
 
@@ -34,15 +33,21 @@ internal sealed unsafe class PackedMatrix : IDisposable
     /// <summary>How the panels sit in memory.</summary>
     public PackedLayout Layout => _panelsPerGroup == 1 ? PackedLayout.Panels : PackedLayout.Groups;
 
-    private PackedMatrix(int k, int n, PackedLayout layout)
+    /// <summary>Panels side by side in a group: 1 for <see cref="PackedLayout.Panels"/>, 2, 4 or 8 for
+    /// <see cref="PackedLayout.Groups"/>.</summary>
+    public int GroupPanels => _panelsPerGroup;
+
+    private PackedMatrix(int k, int n, PackedLayout layout, int groupPanels)
     {
         if (layout is not (PackedLayout.Panels or PackedLayout.Groups)) throw new ArgumentOutOfRangeException(nameof(layout), layout, "Unknown layout.");
+        if (layout == PackedLayout.Groups && groupPanels is not (2 or 4 or 8))
+            throw new ArgumentOutOfRangeException(nameof(groupPanels), groupPanels, "A group holds 2, 4 or 8 panels.");
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         K = k;
         N = n;
         PaddedN = RoundUp(n, PanelWidth);
-        _panelsPerGroup = layout == PackedLayout.Groups ? GroupPanels : 1;
+        _panelsPerGroup = layout == PackedLayout.Groups ? groupPanels : 1;
         nuint bytes = (nuint)((long)PaddedN * k * sizeof(float));
         _data = (float*)NativeMemory.AlignedAlloc(bytes, 64);
         NativeMemory.Clear(_data, bytes);
@@ -51,12 +56,13 @@ internal sealed unsafe class PackedMatrix : IDisposable
     /// <summary><paramref name="value"/> rounded up to a multiple of <paramref name="multiple"/>.</summary>
     public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    /// <summary>Packs B = Wᵀ from a row-major weight W of shape (rows = N, cols = K).</summary>
-    public static PackedMatrix FromWeight(ReadOnlySpan<float> weight, int rows, int cols, PackedLayout layout = PackedLayout.Panels)
+    /// <summary>Packs B = Wᵀ from a row-major weight W of shape (rows = N, cols = K); with
+    /// <see cref="PackedLayout.Groups"/>, <paramref name="groupPanels"/> side by side (2, 4 or 8).</summary>
+    public static PackedMatrix FromWeight(ReadOnlySpan<float> weight, int rows, int cols, PackedLayout layout = PackedLayout.Panels, int groupPanels = 8)
     {
         if (weight.Length != (long)rows * cols)
             throw new ArgumentException($"Weight has {weight.Length} elements, expected {rows} x {cols}.", nameof(weight));
-        var packed = new PackedMatrix(cols, rows, layout);
+        var packed = new PackedMatrix(cols, rows, layout, groupPanels);
         packed.RepackFromWeight(weight);
         return packed;
     }
@@ -77,11 +83,11 @@ internal sealed unsafe class PackedMatrix : IDisposable
     }
 
     /// <summary>Packs B from a row-major matrix of shape (K × N) (not transposed).</summary>
-    public static PackedMatrix FromKxN(ReadOnlySpan<float> b, int k, int n, PackedLayout layout = PackedLayout.Panels)
+    public static PackedMatrix FromKxN(ReadOnlySpan<float> b, int k, int n, PackedLayout layout = PackedLayout.Panels, int groupPanels = 8)
     {
         if (b.Length != (long)k * n)
             throw new ArgumentException($"Matrix has {b.Length} elements, expected {k} x {n}.", nameof(b));
-        var packed = new PackedMatrix(k, n, layout);
+        var packed = new PackedMatrix(k, n, layout, groupPanels);
         packed.RepackFromKxN(b);
         return packed;
     }

@@ -41,6 +41,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
     // change outputs without the PyTorch values (BiasIh/BiasHh) following, or the other way round.
     private readonly float[] _inputBias, _recurrentBias, _biasIh, _biasHh;
 
+    private readonly KernelPath _productPath;
     private readonly object _lazyCopiesLock = new();
     private PackedMatrix? _stepWeights, _inputGrouped, _recurrentGrouped;
     private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
@@ -134,7 +135,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
         if (field is { } ready) return ready;
         lock (_lazyCopiesLock)
         {
-            field ??= PackedMatrix.FromWeight(Unpacked(which), OperandRows(which), OperandK(which), layout);
+            field ??= PackedMatrix.FromWeight(Unpacked(which), OperandRows(which), OperandK(which), layout, KernelDispatch.GemvPanels(_productPath));
             return field;
         }
     }
@@ -169,11 +170,15 @@ internal sealed class RecurrentLayerWeights : IDisposable
     public ReadOnlySpan<float> BiasHh => _biasHh;
 
     /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).
-    /// variant: ONNX's cell variants (null: PyTorch's cell); its peepholes, if any, are 3H.</summary>
+    /// variant: ONNX's cell variants (null: PyTorch's cell); its peepholes, if any, are 3H. productPath: the kernel path
+    /// that will run the one-row products (null: <see cref="KernelPaths.Default"/>), which sets how wide the grouped
+    /// copies' groups are; any path gives the same bits on any copy.</summary>
     public RecurrentLayerWeights(CellKind cell, int inputSize, int hiddenSize,
-        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh, CellVariant? variant = null)
+        ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh, CellVariant? variant = null,
+        KernelPath? productPath = null)
     {
         variant ??= CellVariant.Plain;
+        _productPath = productPath ?? KernelPaths.Default;
         if (variant.Peepholes.Length != 0 && (cell != CellKind.Lstm || variant.Peepholes.Length != 3 * hiddenSize))
             throw new ArgumentException($"peepholes have {variant.Peepholes.Length} elements; only an LSTM has them, 3 x {hiddenSize}.", nameof(variant));
         if (variant.InputForget && cell != CellKind.Lstm) throw new ArgumentException("input_forget applies to an LSTM only.", nameof(variant));

@@ -1,6 +1,10 @@
 using Rnn.Tests.TestSupport;
 using Rnn.Runtime;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+using Rnn.Runtime.Cells;
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Layers;
 using static Rnn.Tests.Runtime.Kernels.KernelTestData;
 
 namespace Rnn.Tests.Runtime.Kernels;
@@ -60,10 +64,11 @@ public class GemmTests
         // The first result of each (bias, accumulate) case, which every path, layout and panel order must reproduce
         // bit for bit.
         var first = new Dictionary<(bool, bool), float[]>();
-        foreach (PackedLayout layout in new[] { PackedLayout.Panels, PackedLayout.Groups })
+        foreach ((PackedLayout layout, int groupPanels) in new[] { (PackedLayout.Panels, 1), (PackedLayout.Groups, 2), (PackedLayout.Groups, 4), (PackedLayout.Groups, 8) })
         {
-            using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k, layout);
+            using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k, layout, groupPanels: Math.Max(2, groupPanels));
             Assert.Equal(paddedN, packed.PaddedN);
+            Assert.Equal(groupPanels, packed.GroupPanels);
             foreach (bool withBias in new[] { false, true })
             {
                 double[] reference = ReferenceGemm(a, m, lda, weight, n, k, withBias ? biasValues : null, out double[] magnitude);
@@ -74,7 +79,7 @@ public class GemmTests
                     {
                         float[] c = (float[])initialC.Clone();
                         Gemm.Multiply(path, a, m, lda, packed, withBias ? biasValues : default, c, ldc, accumulate, descending);
-                        string what = $"{path} {layout} m={m} k={k} n={n} bias={withBias} accumulate={accumulate} descending={descending}";
+                        string what = $"{path} {layout}({groupPanels}) m={m} k={k} n={n} bias={withBias} accumulate={accumulate} descending={descending}";
                         for (int i = 0; i < m; i++)
                         {
                             for (int j = 0; j < n; j++)
@@ -99,15 +104,17 @@ public class GemmTests
     }
 
     [Theory]
-    [InlineData(nameof(PackedLayout.Panels))]
-    [InlineData(nameof(PackedLayout.Groups))]
-    public void The_indexer_reads_back_every_element_in_either_layout(string layoutName) // PackedLayout is internal: xUnit needs public parameter types
+    [InlineData(nameof(PackedLayout.Panels), 8)]
+    [InlineData(nameof(PackedLayout.Groups), 8)]
+    [InlineData(nameof(PackedLayout.Groups), 4)]
+    [InlineData(nameof(PackedLayout.Groups), 2)]
+    public void The_indexer_reads_back_every_element_in_either_layout(string layoutName, int groupPanels) // PackedLayout is internal: xUnit needs public parameter types
     {
         PackedLayout layout = Enum.Parse<PackedLayout>(layoutName);
-        const int k = 5, n = 150; // two groups, the second of 2 panels with 6 real columns in its last
+        const int k = 5, n = 150; // 10 panels: a partial last group (of 8 or 4 panels), with 6 real columns in its last
         float[] weight = Random(n * k, 8);
-        using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k, layout);
-        using PackedMatrix fromKxN = PackedMatrix.FromKxN(Transpose(weight, n, k), k, n, layout);
+        using PackedMatrix packed = PackedMatrix.FromWeight(weight, n, k, layout, groupPanels);
+        using PackedMatrix fromKxN = PackedMatrix.FromKxN(Transpose(weight, n, k), k, n, layout, groupPanels);
         for (int kk = 0; kk < k; kk++)
         {
             for (int j = 0; j < n; j++)
@@ -116,6 +123,39 @@ public class GemmTests
                 Assert.Equal(weight[j * k + kk], fromKxN[kk, j]);
             }
             for (int j = n; j < packed.PaddedN; j++) Assert.Equal(0f, packed[kk, j]);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(16)]
+    public void A_group_holds_two_four_or_eight_panels(int groupPanels)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => PackedMatrix.FromWeight(new float[32], 16, 2, PackedLayout.Groups, groupPanels));
+        Assert.Equal("groupPanels", e.ParamName);
+    }
+
+    /// <summary>A model's grouped copies are as wide as one GEMV pass of its kernel path, so each pass reads whole rows.</summary>
+    [Fact]
+    public void Grouped_copies_are_as_wide_as_a_pass_of_the_models_path()
+    {
+        const int hidden = 40, input = 24;
+        float[] wih = Random(4 * hidden * input, 11), whh = Random(4 * hidden * hidden, 12), bias = Random(4 * hidden, 13);
+        foreach (KernelPath path in KernelPaths.Supported())
+        {
+            using var w = new RecurrentLayerWeights(CellKind.Lstm, input, hidden, wih, whh, bias, bias, productPath: path);
+            int expected = path switch
+            {
+                KernelPath.Vector512 => 8,
+                KernelPath.Vector256 => 4,
+                KernelPath.Vector128 => Avx512F.VL.IsSupported || AdvSimd.Arm64.IsSupported ? 4 : 2,
+                _ => 2,
+            };
+            Assert.Equal(expected, w.StepWeights.GroupPanels);
+            Assert.Equal(expected, w.RecurrentWeightsGrouped.GroupPanels);
+            Assert.Equal(1, w.RecurrentWeights.GroupPanels);
         }
     }
 
