@@ -242,8 +242,10 @@ internal readonly unsafe struct Vector256Ops : IDoubleWidening<Vector256<float>,
 /// <summary>
 /// 4 lanes: AdvSimd on ARM64 (32 registers), SSE/AVX on x64 (16, or 32 where AVX-512 encodes them). The blocking
 /// follows the register file: with 32 a GEMV pass keeps 4 panels (16 accumulators: a row of four panels is four whole
-/// cache lines per k); on ARM64 the GEMM kernel 6 rows × 4 vectors (24 accumulators, 4 of B, the broadcast A); with
-/// 16 registers 2 panels (8 accumulators) and 2 rows × 4 (8 + 4 of B + A + the product SSE needs without FMA).
+/// cache lines per k) and the GEMM kernel 6 rows × 4 vectors (24 accumulators, 4 of B, the broadcast A); with 16
+/// registers 2 panels (8 accumulators) and 2 rows × 4 (8 + 4 of B + A + the product SSE needs without FMA). On x64 with
+/// AVX-512 (a forced Vector128, the closest thing to ARM64 that can be timed here) 6 rows instead of 2 took the
+/// batch-16 LSTM sequence from 41.9 to 35.2 ms and the 2×256 training step from 244 to 219 ms.
 /// </summary>
 internal readonly unsafe struct Vector128Ops : IDoubleWidening<Vector128<float>, Vector128<double>>
 {
@@ -258,7 +260,7 @@ internal readonly unsafe struct Vector128Ops : IDoubleWidening<Vector128<float>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Sum(Vector128<double> value) => Vector128.Sum(value);
     public static int GemvPanels => AdvSimd.Arm64.IsSupported || Avx512F.VL.IsSupported ? 4 : 2;
-    public static int GemmRows => AdvSimd.Arm64.IsSupported ? 6 : 2;
+    public static int GemmRows => AdvSimd.Arm64.IsSupported || Avx512F.VL.IsSupported ? 6 : 2;
     public static int GemmPanels => 1;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Load(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
