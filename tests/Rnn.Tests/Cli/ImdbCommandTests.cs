@@ -60,6 +60,28 @@ public class ImdbCommandTests
         CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", empty], "no words");
         CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", garbage], "none of the review's 3 words");
         CliRunner.AssertFails(["imdb", "predict", "--model", model, "--file", review, "great"], "--file");
+
+        // The same review piped to standard input ('--file -') scores the same; bad bytes there are named as such.
+        string[] fromStdinArgs = ["imdb", "predict", "--model", model, "--file", "-"];
+        var fromStdin = CliRunner.RunWithInput(File.ReadAllBytes(review), fromStdinArgs);
+        Assert.True(fromStdin.ExitCode == 0, fromStdin.StdErr);
+        Assert.Equal(positive.StdOut, fromStdin.StdOut);
+        CliRunner.AssertFails(CliRunner.RunWithInput(File.ReadAllBytes(invalid), fromStdinArgs), fromStdinArgs, "(standard input)");
+    }
+
+    /// <summary>Standard input is read up to 16 MiB and no further: a longer pipe is refused with the limit named,
+    /// before any model is loaded, instead of being buffered whole.</summary>
+    [Fact]
+    public void A_review_piped_past_16_MiB_is_refused()
+    {
+        string[] args = ["imdb", "predict", "--model", "never-read.safetensors", "--file", "-"];
+        var r = CliRunner.RunWithInput(new byte[(16 << 20) + 1], args);
+        CliRunner.AssertFails(r, args, "16,777,216 bytes");
+        Assert.Contains("standard input", r.StdErr);
+
+        // Exactly 16 MiB is within the limit: the run gets past reading (and then fails on the missing model).
+        var atLimit = CliRunner.RunWithInput(new byte[16 << 20], args);
+        CliRunner.AssertFails(atLimit, args, "never-read.safetensors");
     }
 
     /// <summary>A checkpoint claiming maxlen 100,000 (the most accepted) over tiny tensors: loading keeps the batch's
