@@ -41,7 +41,11 @@ internal static unsafe class GemvBf16
         public readonly PackedMatrixBf16 B = b;
     }
 
-    /// <summary>Every group of 64 columns in calls of 4·Count columns: one with Vector512, sixteen with scalars.</summary>
+    /// <summary>
+    /// Every group of 64 columns in calls of 4·Count columns (one with Vector512, sixteen with scalars), or 8·Count
+    /// where the path keeps sixteen accumulators in registers (Vector128 with 32 registers: two calls a group, each
+    /// reading half of every 128-byte row instead of a quarter).
+    /// </summary>
     private readonly struct Groups : IWidthKernel<Args>
     {
         public static void Run<TOps, TVector>(ref Args args)
@@ -49,27 +53,36 @@ internal static unsafe class GemvBf16
             where TVector : struct
         {
             PackedMatrixBf16 b = args.B;
+            bool eight = TOps.Count > 1 && 8 * TOps.GemvPanels / TOps.Count >= 8;
             for (int g = 0; g < b.GroupCount; g++)
             {
                 ushort* group = b.Data + (long)g * b.K * G;
-                for (int j = 0; j < G; j += 4 * TOps.Count) Columns<TOps, TVector>(args.X, group + j, b.K, args.Y + g * G + j);
+                if (eight)
+                {
+                    for (int j = 0; j < G; j += 8 * TOps.Count) Columns<TOps, TVector, Count8>(args.X, group + j, b.K, args.Y + g * G + j);
+                }
+                else
+                {
+                    for (int j = 0; j < G; j += 4 * TOps.Count) Columns<TOps, TVector, Count4>(args.X, group + j, b.K, args.Y + g * G + j);
+                }
             }
         }
     }
 
     /// <summary>
-    /// 4·Count columns of a group (from <paramref name="w"/>, rows G values apart) into y: per column an even-k and an
-    /// odd-k multiply-add chain, added at the end. One call covers a Vector512 group (64 columns); Vector256 takes two,
-    /// Vector128 four, which keeps each at 8 accumulators; the scalar path sixteen.
+    /// V·Count columns of a group (V = 4 or 8 vectors, from <paramref name="w"/>, rows G values apart) into y: per
+    /// column an even-k and an odd-k multiply-add chain, added at the end, whatever V is (so every path agrees).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns<TOps, TVector>(float* x, ushort* w, int k, float* y)
+    private static void Columns<TOps, TVector, TVectors>(float* x, ushort* w, int k, float* y)
         where TOps : struct, IFloatVectorOps<TVector>
         where TVector : struct
+        where TVectors : struct, IKernelCount
     {
         int n = TOps.Count;
-        TVector e0 = default, e1 = default, e2 = default, e3 = default;
-        TVector o0 = default, o1 = default, o2 = default, o3 = default;
+        bool eight = TVectors.Value == 8;
+        TVector e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default, e6 = default, e7 = default;
+        TVector o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
         int kk = 0;
         for (; kk + 1 < k; kk += 2)
         {
@@ -81,12 +94,30 @@ internal static unsafe class GemvBf16
             e1 = TOps.MultiplyAdd(xe, a1, e1);
             e2 = TOps.MultiplyAdd(xe, a2, e2);
             e3 = TOps.MultiplyAdd(xe, a3, e3);
+            if (eight)
+            {
+                TOps.WidenBf16(row + 4 * n, out TVector a4, out TVector a5);
+                TOps.WidenBf16(row + 6 * n, out TVector a6, out TVector a7);
+                e4 = TOps.MultiplyAdd(xe, a4, e4);
+                e5 = TOps.MultiplyAdd(xe, a5, e5);
+                e6 = TOps.MultiplyAdd(xe, a6, e6);
+                e7 = TOps.MultiplyAdd(xe, a7, e7);
+            }
             TOps.WidenBf16(row + G, out TVector b0, out TVector b1);
             TOps.WidenBf16(row + G + 2 * n, out TVector b2, out TVector b3);
             o0 = TOps.MultiplyAdd(xo, b0, o0);
             o1 = TOps.MultiplyAdd(xo, b1, o1);
             o2 = TOps.MultiplyAdd(xo, b2, o2);
             o3 = TOps.MultiplyAdd(xo, b3, o3);
+            if (eight)
+            {
+                TOps.WidenBf16(row + G + 4 * n, out TVector b4, out TVector b5);
+                TOps.WidenBf16(row + G + 6 * n, out TVector b6, out TVector b7);
+                o4 = TOps.MultiplyAdd(xo, b4, o4);
+                o5 = TOps.MultiplyAdd(xo, b5, o5);
+                o6 = TOps.MultiplyAdd(xo, b6, o6);
+                o7 = TOps.MultiplyAdd(xo, b7, o7);
+            }
         }
         if (kk < k)
         {
@@ -98,10 +129,26 @@ internal static unsafe class GemvBf16
             e1 = TOps.MultiplyAdd(xe, a1, e1);
             e2 = TOps.MultiplyAdd(xe, a2, e2);
             e3 = TOps.MultiplyAdd(xe, a3, e3);
+            if (eight)
+            {
+                TOps.WidenBf16(row + 4 * n, out TVector a4, out TVector a5);
+                TOps.WidenBf16(row + 6 * n, out TVector a6, out TVector a7);
+                e4 = TOps.MultiplyAdd(xe, a4, e4);
+                e5 = TOps.MultiplyAdd(xe, a5, e5);
+                e6 = TOps.MultiplyAdd(xe, a6, e6);
+                e7 = TOps.MultiplyAdd(xe, a7, e7);
+            }
         }
         TOps.Store(TOps.Add(e0, o0), ref *y, 0);
         TOps.Store(TOps.Add(e1, o1), ref *y, (nuint)n);
         TOps.Store(TOps.Add(e2, o2), ref *y, (nuint)(2 * n));
         TOps.Store(TOps.Add(e3, o3), ref *y, (nuint)(3 * n));
+        if (eight)
+        {
+            TOps.Store(TOps.Add(e4, o4), ref *y, (nuint)(4 * n));
+            TOps.Store(TOps.Add(e5, o5), ref *y, (nuint)(5 * n));
+            TOps.Store(TOps.Add(e6, o6), ref *y, (nuint)(6 * n));
+            TOps.Store(TOps.Add(e7, o7), ref *y, (nuint)(7 * n));
+        }
     }
 }
