@@ -76,7 +76,7 @@ internal static class CharLmTrainCommand
     {
         string text = textPath ?? FindBundledCorpus();
         if (Directory.Exists(outPath)) throw new UsageException($"--out '{outPath}' is a directory; give a file name such as model.safetensors.");
-        Options.RequireWritableFile(outPath, "--out"); // before the training, not at its first checkpoint
+        Options.RequireWritableFile(outPath, "--out", createFolder: true); // before the training, not at its first checkpoint
         Options.RequireExisting(resumePath, "--resume");
         Options.RequireExisting(text, "--text");
 

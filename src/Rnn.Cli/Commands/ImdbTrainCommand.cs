@@ -45,7 +45,7 @@ internal static class ImdbTrainCommand
     private static int Run(string dataDirectory, ImdbSettings settings, string outPath, bool json)
     {
         if (Directory.Exists(outPath)) throw new UsageException($"--out '{outPath}' is a directory; give a file name such as imdb.safetensors.");
-        Options.RequireWritableFile(outPath, "--out"); // before the training, not at its first checkpoint
+        Options.RequireWritableFile(outPath, "--out", createFolder: true); // before the training, not at its first checkpoint
         using ImdbTrainer trainer = ImdbTrainer.Load(dataDirectory, settings);
         Console.Error.WriteLine(
             $"training Embedding({settings.VocabularySize}, {settings.Embed}) -> LSTM({settings.Hidden}, dropout {settings.Dropout}, " +

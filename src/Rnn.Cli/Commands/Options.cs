@@ -27,14 +27,26 @@ internal static class Options
     /// Checked before any work, so a run that cannot write one of its outputs writes none of them: the temporary file
     /// the write will use is really created (and removed) beside the target, which also finds a read-only folder.
     /// </summary>
-    public static void RequireWritableFile(string? path, string option)
+    /// <param name="createFolder">Make a missing folder first (a training run's checkpoint: <c>--out out/m.safetensors</c>
+    /// on a fresh clone), instead of refusing.</param>
+    public static void RequireWritableFile(string? path, string option, bool createFolder = false)
     {
         if (path is null) return;
         string full = AtomicFileWriter.FollowLinks(Path.GetFullPath(path));
         if (Directory.Exists(full)) throw new UsageException($"{option}: '{path}' is a folder; expected a file to write.");
         string? folder = Path.GetDirectoryName(full);
         if (folder is not null && !Directory.Exists(folder))
-            throw new UsageException($"{option}: cannot write '{path}': folder '{folder}' does not exist.");
+        {
+            if (!createFolder) throw new UsageException($"{option}: cannot write '{path}': folder '{folder}' does not exist.");
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"{option}: cannot create the folder '{folder}' for '{path}': {e.Message}");
+            }
+        }
         try
         {
             AtomicFileWriter.CheckWritable(full);

@@ -99,6 +99,30 @@ public class OutputFileSemanticsTests
         CliRunner.AssertFails(["run", "--weights", "/dev/urandom", "--input", x, "--output", y], "/dev/urandom");
     }
 
+    /// <summary>The README's main job writes `--out out/shakespeare.safetensors` on a fresh clone, where out/ does not
+    /// exist yet: training makes the checkpoint's folder; a folder that cannot be made is refused before training,
+    /// naming it. Outputs of `run` still need their folder (a typo there should not scatter folders).</summary>
+    [Fact]
+    public void TrainingMakesTheCheckpointFolderItNeeds()
+    {
+        using var tmp = new TempDirectory();
+        string text = tmp.File("text.txt");
+        File.WriteAllText(text, WorkloadFixtures.GrammarText(60));
+        string model = Path.Combine(tmp.Path, "out", "nested", "m.safetensors");
+        var train = CliRunner.Run("charlm", "train", "--text", text, "--hidden", "8", "--layers", "1", "--embed", "4", "--seq", "8",
+            "--batch", "2", "--steps", "2", "--val-fraction", "0.1", "--out", model);
+        Assert.True(train.ExitCode == 0, train.StdErr);
+        Assert.True(File.Exists(model));
+
+        string notAFolder = tmp.File("plain.txt");
+        File.WriteAllText(notAFolder, "x");
+        CliRunner.AssertFails(["charlm", "train", "--text", text, "--hidden", "8", "--embed", "4", "--seq", "8", "--batch", "2",
+            "--steps", "2", "--out", Path.Combine(notAFolder, "m.safetensors")], "plain.txt");
+
+        var (weights, x) = SmallLstm(tmp);
+        CliRunner.AssertFails(["run", "--weights", weights, "--input", x, "--output", Path.Combine(tmp.Path, "missing", "y.npy")], "does not exist");
+    }
+
     [Fact]
     public void AnUnwritableOutputIsFoundBeforeAnyWork()
     {
