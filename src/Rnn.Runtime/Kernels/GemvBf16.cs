@@ -88,56 +88,17 @@ internal static unsafe class GemvBf16
         {
             ushort* row = w + (nint)kk * G;
             TVector xe = TOps.Broadcast(x[kk]), xo = TOps.Broadcast(x[kk + 1]);
-            TOps.WidenBf16(row, out TVector a0, out TVector a1);
-            TOps.WidenBf16(row + 2 * n, out TVector a2, out TVector a3);
-            e0 = TOps.MultiplyAdd(xe, a0, e0);
-            e1 = TOps.MultiplyAdd(xe, a1, e1);
-            e2 = TOps.MultiplyAdd(xe, a2, e2);
-            e3 = TOps.MultiplyAdd(xe, a3, e3);
-            if (eight)
-            {
-                TOps.WidenBf16(row + 4 * n, out TVector a4, out TVector a5);
-                TOps.WidenBf16(row + 6 * n, out TVector a6, out TVector a7);
-                e4 = TOps.MultiplyAdd(xe, a4, e4);
-                e5 = TOps.MultiplyAdd(xe, a5, e5);
-                e6 = TOps.MultiplyAdd(xe, a6, e6);
-                e7 = TOps.MultiplyAdd(xe, a7, e7);
-            }
-            TOps.WidenBf16(row + G, out TVector b0, out TVector b1);
-            TOps.WidenBf16(row + G + 2 * n, out TVector b2, out TVector b3);
-            o0 = TOps.MultiplyAdd(xo, b0, o0);
-            o1 = TOps.MultiplyAdd(xo, b1, o1);
-            o2 = TOps.MultiplyAdd(xo, b2, o2);
-            o3 = TOps.MultiplyAdd(xo, b3, o3);
-            if (eight)
-            {
-                TOps.WidenBf16(row + G + 4 * n, out TVector b4, out TVector b5);
-                TOps.WidenBf16(row + G + 6 * n, out TVector b6, out TVector b7);
-                o4 = TOps.MultiplyAdd(xo, b4, o4);
-                o5 = TOps.MultiplyAdd(xo, b5, o5);
-                o6 = TOps.MultiplyAdd(xo, b6, o6);
-                o7 = TOps.MultiplyAdd(xo, b7, o7);
-            }
+            Accumulate<TOps, TVector>(row, xe, ref e0, ref e1, ref e2, ref e3);
+            if (eight) Accumulate<TOps, TVector>(row + 4 * n, xe, ref e4, ref e5, ref e6, ref e7);
+            Accumulate<TOps, TVector>(row + G, xo, ref o0, ref o1, ref o2, ref o3);
+            if (eight) Accumulate<TOps, TVector>(row + G + 4 * n, xo, ref o4, ref o5, ref o6, ref o7);
         }
         if (kk < k)
         {
             ushort* row = w + (nint)kk * G;
             TVector xe = TOps.Broadcast(x[kk]);
-            TOps.WidenBf16(row, out TVector a0, out TVector a1);
-            TOps.WidenBf16(row + 2 * n, out TVector a2, out TVector a3);
-            e0 = TOps.MultiplyAdd(xe, a0, e0);
-            e1 = TOps.MultiplyAdd(xe, a1, e1);
-            e2 = TOps.MultiplyAdd(xe, a2, e2);
-            e3 = TOps.MultiplyAdd(xe, a3, e3);
-            if (eight)
-            {
-                TOps.WidenBf16(row + 4 * n, out TVector a4, out TVector a5);
-                TOps.WidenBf16(row + 6 * n, out TVector a6, out TVector a7);
-                e4 = TOps.MultiplyAdd(xe, a4, e4);
-                e5 = TOps.MultiplyAdd(xe, a5, e5);
-                e6 = TOps.MultiplyAdd(xe, a6, e6);
-                e7 = TOps.MultiplyAdd(xe, a7, e7);
-            }
+            Accumulate<TOps, TVector>(row, xe, ref e0, ref e1, ref e2, ref e3);
+            if (eight) Accumulate<TOps, TVector>(row + 4 * n, xe, ref e4, ref e5, ref e6, ref e7);
         }
         TOps.Store(TOps.Add(e0, o0), ref *y, 0);
         TOps.Store(TOps.Add(e1, o1), ref *y, (nuint)n);
@@ -150,5 +111,19 @@ internal static unsafe class GemvBf16
             TOps.Store(TOps.Add(e6, o6), ref *y, (nuint)(6 * n));
             TOps.Store(TOps.Add(e7, o7), ref *y, (nuint)(7 * n));
         }
+    }
+
+    /// <summary>c0..c3 += xv · (four vectors of bf16 weights from <paramref name="row"/>, widened).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TOps, TVector>(ushort* row, TVector xv, ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3)
+        where TOps : struct, IFloatVectorOps<TVector>
+        where TVector : struct
+    {
+        TOps.WidenBf16(row, out TVector a0, out TVector a1);
+        TOps.WidenBf16(row + 2 * TOps.Count, out TVector a2, out TVector a3);
+        c0 = TOps.MultiplyAdd(xv, a0, c0);
+        c1 = TOps.MultiplyAdd(xv, a1, c1);
+        c2 = TOps.MultiplyAdd(xv, a2, c2);
+        c3 = TOps.MultiplyAdd(xv, a3, c3);
     }
 }
