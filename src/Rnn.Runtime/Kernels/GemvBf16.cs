@@ -83,22 +83,22 @@ internal static unsafe class GemvBf16
         bool eight = TVectors.Value == 8;
         TVector e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default, e6 = default, e7 = default;
         TVector o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
-        int kk = 0;
-        for (; kk + 1 < k; kk += 2)
+        // Pointers that step by a row pair, so every load is row + a constant (no per-iteration address arithmetic).
+        ushort* row = w;
+        float* xk = x, pairsEnd = x + (k & ~1);
+        for (; xk < pairsEnd; xk += 2, row += 2 * G)
         {
-            ushort* row = w + (nint)kk * G;
-            TVector xe = TOps.Broadcast(x[kk]), xo = TOps.Broadcast(x[kk + 1]);
-            Accumulate<TOps, TVector>(row, xe, ref e0, ref e1, ref e2, ref e3);
-            if (eight) Accumulate<TOps, TVector>(row + 4 * n, xe, ref e4, ref e5, ref e6, ref e7);
-            Accumulate<TOps, TVector>(row + G, xo, ref o0, ref o1, ref o2, ref o3);
-            if (eight) Accumulate<TOps, TVector>(row + G + 4 * n, xo, ref o4, ref o5, ref o6, ref o7);
+            TVector xe = TOps.Broadcast(xk[0]), xo = TOps.Broadcast(xk[1]);
+            Accumulate<TOps, TVector>(row, 0, xe, ref e0, ref e1, ref e2, ref e3);
+            if (eight) Accumulate<TOps, TVector>(row, 4 * n, xe, ref e4, ref e5, ref e6, ref e7);
+            Accumulate<TOps, TVector>(row, G, xo, ref o0, ref o1, ref o2, ref o3);
+            if (eight) Accumulate<TOps, TVector>(row, G + 4 * n, xo, ref o4, ref o5, ref o6, ref o7);
         }
-        if (kk < k)
+        if ((k & 1) != 0)
         {
-            ushort* row = w + (nint)kk * G;
-            TVector xe = TOps.Broadcast(x[kk]);
-            Accumulate<TOps, TVector>(row, xe, ref e0, ref e1, ref e2, ref e3);
-            if (eight) Accumulate<TOps, TVector>(row + 4 * n, xe, ref e4, ref e5, ref e6, ref e7);
+            TVector xe = TOps.Broadcast(xk[0]);
+            Accumulate<TOps, TVector>(row, 0, xe, ref e0, ref e1, ref e2, ref e3);
+            if (eight) Accumulate<TOps, TVector>(row, 4 * n, xe, ref e4, ref e5, ref e6, ref e7);
         }
         TOps.Store(TOps.Add(e0, o0), ref *y, 0);
         TOps.Store(TOps.Add(e1, o1), ref *y, (nuint)n);
@@ -113,14 +113,14 @@ internal static unsafe class GemvBf16
         }
     }
 
-    /// <summary>c0..c3 += xv · (four vectors of bf16 weights from <paramref name="row"/>, widened).</summary>
+    /// <summary>c0..c3 += xv · (four vectors of bf16 weights from row + <paramref name="offset"/>, widened).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate<TOps, TVector>(ushort* row, TVector xv, ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3)
+    private static void Accumulate<TOps, TVector>(ushort* row, int offset, TVector xv, ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3)
         where TOps : struct, IFloatVectorOps<TVector>
         where TVector : struct
     {
-        TOps.WidenBf16(row, out TVector a0, out TVector a1);
-        TOps.WidenBf16(row + 2 * TOps.Count, out TVector a2, out TVector a3);
+        TOps.WidenBf16(row + offset, out TVector a0, out TVector a1);
+        TOps.WidenBf16(row + offset + 2 * TOps.Count, out TVector a2, out TVector a3);
         c0 = TOps.MultiplyAdd(xv, a0, c0);
         c1 = TOps.MultiplyAdd(xv, a1, c1);
         c2 = TOps.MultiplyAdd(xv, a2, c2);
