@@ -13,14 +13,15 @@ internal sealed class OnnxGraphWriter
     // onnx.proto field numbers (only those used here).
     private const int ModelIrVersion = 1, ModelProducerName = 2, ModelGraph = 7, ModelOpsetImport = 8, OpsetVersion = 2;
     private const int GraphNode = 1, GraphName = 2, GraphInitializer = 5, GraphInput = 11, GraphOutput = 12;
-    private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5;
+    private const int NodeInput = 1, NodeOutput = 2, NodeName = 3, NodeOpType = 4, NodeAttribute = 5, NodeDomain = 7, OpsetDomain = 1;
     private const int AttrName = 1, AttrF = 2, AttrI = 3, AttrS = 4, AttrInts = 8, AttrStrings = 9, AttrType = 20;
     private const int AttrTypeFloat = 1, AttrTypeInt = 2, AttrTypeString = 3, AttrTypeInts = 7, AttrTypeStrings = 8;
     private const int TensorDims = 1, TensorDataType = 2, TensorFloatData = 4, TensorName = 8, TensorRawData = 9,
         TensorExternalData = 13, TensorDataLocation = 14, EntryKey = 1, EntryValue = 2;
     private const int ValueInfoName = 1, ValueInfoType = 2, TypeTensorType = 1, TensorTypeElemType = 1, TensorTypeShape = 2, ShapeDim = 1,
         DimValue = 1, DimParam = 2;
-    public const int Float = 1, Int32 = 6;
+    public const int Float = 1, UInt8 = 2, Int8 = 3, Int32 = 6;
+    private readonly List<string> _domains = [];
 
     /// <summary>Where an initializer's values go.</summary>
     public enum Storage { RawData, FloatData, External }
@@ -34,12 +35,21 @@ internal sealed class OnnxGraphWriter
     public OnnxGraphWriter(string name = "graph") => _graph.String(GraphName, name);
 
     /// <summary>A node; attribute values are long (INT), float (FLOAT), string (STRING), long[] (INTS) or string[] (STRINGS).</summary>
-    public OnnxGraphWriter Node(string opType, string name, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
+    public OnnxGraphWriter Node(string opType, string name, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes) =>
+        Node("", opType, name, inputs, outputs, attributes);
+
+    /// <summary>A node of another operator domain (com.microsoft); the model then imports opset 1 of it.</summary>
+    public OnnxGraphWriter Node(string domain, string opType, string name, string[] inputs, string[] outputs, params (string Name, object Value)[] attributes)
     {
         var node = new ProtobufWriter();
         foreach (string i in inputs) node.String(NodeInput, i);
         foreach (string o in outputs) node.String(NodeOutput, o);
         node.String(NodeName, name).String(NodeOpType, opType);
+        if (domain.Length > 0)
+        {
+            node.String(NodeDomain, domain);
+            if (!_domains.Contains(domain)) _domains.Add(domain);
+        }
         foreach (var (attrName, value) in attributes)
         {
             var a = new ProtobufWriter().String(AttrName, attrName);
@@ -92,6 +102,16 @@ internal sealed class OnnxGraphWriter
         return this;
     }
 
+    /// <summary>An INT8 (or, with <paramref name="dataType"/> <see cref="UInt8"/>, UINT8) initializer in raw_data.</summary>
+    public OnnxGraphWriter Initializer(string name, long[] dims, byte[] data, int dataType)
+    {
+        var t = new ProtobufWriter();
+        foreach (long d in dims) t.Int64(TensorDims, d);
+        t.Int64(TensorDataType, dataType).String(TensorName, name).Bytes(TensorRawData, data);
+        _graph.Message(GraphInitializer, t);
+        return this;
+    }
+
     /// <summary>A graph input; a null dim is symbolic.</summary>
     public OnnxGraphWriter Input(string name, long?[] dims, int elementType = Float) => ValueInfo(GraphInput, name, dims, elementType);
 
@@ -112,8 +132,10 @@ internal sealed class OnnxGraphWriter
     public byte[] ToBytes()
     {
         var opset = new ProtobufWriter().Int64(OpsetVersion, Opset); // domain omitted = the default ONNX domain
-        return new ProtobufWriter().Int64(ModelIrVersion, IrVersion).String(ModelProducerName, "Rnn.Benchmarks")
-            .Message(ModelGraph, _graph).Message(ModelOpsetImport, opset).ToArray();
+        var model = new ProtobufWriter().Int64(ModelIrVersion, IrVersion).String(ModelProducerName, "Rnn.Benchmarks")
+            .Message(ModelGraph, _graph).Message(ModelOpsetImport, opset);
+        foreach (string domain in _domains) model.Message(ModelOpsetImport, new ProtobufWriter().String(OpsetDomain, domain).Int64(OpsetVersion, 1));
+        return model.ToArray();
     }
 
     /// <summary>Writes the model to <paramref name="path"/> and its external data files beside it.</summary>

@@ -26,7 +26,8 @@ internal static class OurModel
     public static RnnModel Load(RnnWeights w, ModelFormat format, KernelPath? kernelPath = null)
     {
         byte[] bytes;
-        if (format == ModelFormat.Onnx) bytes = OnnxModelWriter.Write(w, sequenceLength: 1, batch: 1, includeY: true);
+        if (format is ModelFormat.Onnx or ModelFormat.QuantizedOnnx)
+            bytes = OnnxModelWriter.Write(w, sequenceLength: 1, batch: 1, includeY: true, quantized: format == ModelFormat.QuantizedOnnx);
         else
         {
             int gh = w.Gates * w.HiddenSize;
@@ -43,8 +44,9 @@ internal static class OurModel
     }
 }
 
-/// <summary>The file format a benchmark model is loaded from.</summary>
-internal enum ModelFormat { SafeTensors, Onnx }
+/// <summary>The file format a benchmark model is loaded from (QuantizedOnnx: the com.microsoft.DynamicQuantizeLSTM
+/// model ONNX Runtime's quantized rows run, int8 weights with per-column scales, which loads dequantized).</summary>
+internal enum ModelFormat { SafeTensors, Onnx, QuantizedOnnx }
 
 /// <summary>Our streaming step (the baseline of StepBenchmarks): <see cref="RnnStream.Step"/>, state kept inside.</summary>
 internal sealed class OurStepRunner : IStepRunner

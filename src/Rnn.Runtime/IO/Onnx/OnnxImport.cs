@@ -34,9 +34,10 @@ internal static class OnnxImport
 
         var recurrent = new List<int>();
         for (int i = 0; i < model.Nodes.Count; i++)
-            if (model.Nodes[i] is { OpType: "RNN" or "LSTM" or "GRU", Domain: "" or "ai.onnx" }) recurrent.Add(i);
+            if (model.Nodes[i] is { OpType: "RNN" or "LSTM" or "GRU", Domain: "" or "ai.onnx" }
+                or { OpType: OnnxRecurrentNode.QuantizedLstm, Domain: "com.microsoft" }) recurrent.Add(i);
         if (recurrent.Count == 0)
-            throw new RnnFormatException($"{path}: no RNN, LSTM or GRU node in the graph (its operators: {OperatorList(model)}).", path);
+            throw new RnnFormatException($"{path}: no RNN, LSTM, GRU or com.microsoft.DynamicQuantizeLSTM node in the graph (its operators: {OperatorList(model)}).", path);
 
         int[] chosen;
         if (nodeName is not null)

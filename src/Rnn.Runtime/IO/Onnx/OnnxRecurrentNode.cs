@@ -33,7 +33,8 @@ internal sealed class OnnxRecurrentNode
     {
         string label = node.Describe(index);
         string at = $"{path}: {label}";
-        CellKind baseCell = node.OpType switch { "LSTM" => CellKind.Lstm, "GRU" => CellKind.Gru, _ => CellKind.RnnTanh };
+        bool quantized = node.OpType == QuantizedLstm;
+        CellKind baseCell = node.OpType switch { "LSTM" or QuantizedLstm => CellKind.Lstm, "GRU" => CellKind.Gru, _ => CellKind.RnnTanh };
         int gates = baseCell.GateCount();
         foreach (OnnxAttributeProto a in node.Attributes)
         {
@@ -70,8 +71,19 @@ internal sealed class OnnxRecurrentNode
 
         string xName = node.Input(0);
         if (xName.Length == 0) throw new RnnFormatException($"{at} has no input X.", path, node.Name);
-        float[] w = Weight(model, node, 1, "W", at, path, out List<long> wDims);
-        float[] r = Weight(model, node, 2, "R", at, path, out List<long> rDims);
+        List<long> wDims, rDims;
+        float[] w, r;
+        if (quantized)
+        {
+            r = QuantizedWeight(model, node, 2, "R", directions, at, path, out rDims, hiddenFromR: true, 0);
+            int quantizedHidden = (int)(rDims[1] / 4);
+            w = QuantizedWeight(model, node, 1, "W", directions, at, path, out wDims, hiddenFromR: false, quantizedHidden);
+        }
+        else
+        {
+            w = Weight(model, node, 1, "W", at, path, out wDims);
+            r = Weight(model, node, 2, "R", at, path, out rDims);
+        }
         if (rDims.Count != 3 || wDims.Count != 3)
             throw new RnnFormatException($"{at}: W has dims {OnnxTensorData.Show(wDims)} and R {OnnxTensorData.Show(rDims)}, expected 3 dimensions each " +
                 "(num_directions, gates*hidden_size, input_size / hidden_size).", path, node.Input(rDims.Count != 3 ? 2 : 1));
@@ -174,6 +186,67 @@ internal sealed class OnnxRecurrentNode
         dims = tensor.Dims;
         float[] values = OnnxTensorData.ReadFloats(tensor, model, path);
         FiniteCheck.Ensure(values, path, name);
+        return values;
+    }
+
+    /// <summary>ONNX Runtime's quantized LSTM (domain com.microsoft): an LSTM whose W and R are int8 or uint8 with scales
+    /// and zero points.</summary>
+    internal const string QuantizedLstm = "DynamicQuantizeLSTM";
+
+    /// <summary>
+    /// A <see cref="QuantizedLstm"/> weight: W (D, input_size, 4H) or R (D, H, 4H), INT8 or UINT8, transposed against
+    /// LSTM's W and R, with its scale (input 8 / 10: (D) or (D, 4H), FLOAT) and zero point (9 / 11: the same shape, the
+    /// weight's type). Returns w = scale · (q − zero point) in LSTM's layout (D, 4H, K), and those dims.
+    /// </summary>
+    private static float[] QuantizedWeight(OnnxModelProto model, OnnxNodeProto node, int position, string role, int directions, string at, string path,
+        out List<long> dims, bool hiddenFromR, int hidden)
+    {
+        int scalePosition = position == 1 ? 8 : 10, zeroPosition = scalePosition + 1;
+        string name = node.Input(position);
+        if (name.Length == 0) throw new RnnFormatException($"{at} has no input {role} (required).", path, node.Name);
+        OnnxTensorProto tensor = Constant(model, name, role, at, path)
+            ?? throw new RnnFormatException($"{at}: input {role} '{name}' is a graph input with no initializer: the weights must be stored in the model.", path, name);
+        List<long> stored = tensor.Dims;
+        if (hiddenFromR && stored.Count == 3) hidden = (int)Math.Clamp(stored[1], 0, int.MaxValue / 4);
+        long gates = 4L * hidden;
+        string want = hiddenFromR ? $"({directions}, hidden_size, 4*hidden_size)" : $"({directions}, input_size, {gates})";
+        if (stored.Count != 3 || stored[0] != directions || stored[2] != gates || stored[1] <= 0 || (hiddenFromR && hidden <= 0))
+            throw new RnnFormatException($"{at}: {role} '{name}' has dims {OnnxTensorData.Show(stored)}, expected {want} ({node.OpType} stores W and R transposed).",
+                path, name);
+        int k = (int)stored[1];
+        int[] q = OnnxTensorData.ReadBytes(tensor, model, path);
+
+        string scaleName = node.Input(scalePosition), zeroName = node.Input(zeroPosition);
+        string scaleRole = role + "_scale", zeroRole = role + "_zero_point";
+        if (scaleName.Length == 0 || zeroName.Length == 0)
+            throw new RnnFormatException($"{at} has no {(scaleName.Length == 0 ? scaleRole : zeroRole)} (required by {node.OpType}).", path, node.Name);
+        OnnxTensorProto scaleTensor = Constant(model, scaleName, scaleRole, at, path)
+            ?? throw new RnnFormatException($"{at}: {scaleRole} '{scaleName}' is a graph input with no initializer.", path, scaleName);
+        OnnxTensorProto zeroTensor = Constant(model, zeroName, zeroRole, at, path)
+            ?? throw new RnnFormatException($"{at}: {zeroRole} '{zeroName}' is a graph input with no initializer.", path, zeroName);
+        bool perColumn = scaleTensor.Dims.Count == 2;
+        if (!(scaleTensor.Dims.Count == 1 && scaleTensor.Dims[0] == directions) && !(perColumn && scaleTensor.Dims[0] == directions && scaleTensor.Dims[1] == gates))
+            throw new RnnFormatException($"{at}: {scaleRole} '{scaleName}' has dims {OnnxTensorData.Show(scaleTensor.Dims)}, expected ({directions}) or ({directions}, {gates}).",
+                path, scaleName);
+        if (!zeroTensor.Dims.SequenceEqual(scaleTensor.Dims))
+            throw new RnnFormatException($"{at}: {zeroRole} '{zeroName}' has dims {OnnxTensorData.Show(zeroTensor.Dims)}, but {scaleRole} has " +
+                $"{OnnxTensorData.Show(scaleTensor.Dims)}: they must match.", path, zeroName);
+        if (zeroTensor.DataType != tensor.DataType)
+            throw new RnnFormatException($"{at}: {zeroRole} '{zeroName}' is {OnnxTensorProto.TypeName(zeroTensor.DataType)}, but {role} is " +
+                $"{OnnxTensorProto.TypeName(tensor.DataType)}: they must match.", path, zeroName);
+        float[] scale = OnnxTensorData.ReadFloats(scaleTensor, model, path);
+        FiniteCheck.Ensure(scale, path, scaleName);
+        int[] zero = OnnxTensorData.ReadBytes(zeroTensor, model, path);
+
+        var values = new float[(long)directions * gates * k];
+        for (int d = 0; d < directions; d++)
+            for (int kk = 0; kk < k; kk++)
+                for (int n = 0; n < gates; n++)
+                {
+                    int s = perColumn ? d * (int)gates + n : d;
+                    values[((long)d * gates + n) * k + kk] = scale[s] * (q[((long)d * k + kk) * gates + n] - zero[s]);
+                }
+        dims = [directions, gates, k];
         return values;
     }
 

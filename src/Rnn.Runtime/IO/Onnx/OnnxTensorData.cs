@@ -103,6 +103,35 @@ internal static class OnnxTensorData
         return [.. data];
     }
 
+    /// <summary>Reads an INT8 or UINT8 tensor (quantized weights and their zero points) from raw_data or int32_data.</summary>
+    public static int[] ReadBytes(OnnxTensorProto t, OnnxModelProto model, string modelPath)
+    {
+        int count = ElementCount(t, modelPath);
+        if (t.DataType is not (OnnxTensorProto.Int8 or OnnxTensorProto.UInt8))
+            throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' is {OnnxTensorProto.TypeName(t.DataType)}, expected INT8 or UINT8.", modelPath, t.Name);
+        if (t.IsExternal || t.External.Count > 0)
+            throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' keeps its {OnnxTensorProto.TypeName(t.DataType)} values in an external file; " +
+                "quantized weights are read from the model itself only.", modelPath, t.Name);
+        bool signed = t.DataType == OnnxTensorProto.Int8;
+        var values = new int[count];
+        if (t.RawLength >= 0)
+        {
+            if (count != t.RawLength) throw Mismatch(t, modelPath, $"raw_data of {t.RawLength} bytes", $"{count} bytes");
+            ReadOnlySpan<byte> raw = model.Bytes.AsSpan(t.RawOffset, t.RawLength);
+            for (int i = 0; i < count; i++) values[i] = signed ? (sbyte)raw[i] : raw[i];
+            return values;
+        }
+        if (t.Int32Data.Count != count) throw Mismatch(t, modelPath, $"{t.Int32Data.Count} int32_data values", $"{count}");
+        for (int i = 0; i < count; i++)
+        {
+            long v = t.Int32Data[i];
+            if (signed ? v is < sbyte.MinValue or > sbyte.MaxValue : v is < 0 or > byte.MaxValue)
+                throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' holds {v} at {i}, outside {OnnxTensorProto.TypeName(t.DataType)}.", modelPath, t.Name);
+            values[i] = (int)v;
+        }
+        return values;
+    }
+
     private static RnnFormatException Mismatch(OnnxTensorProto t, string modelPath, string found, string expected) =>
         new($"{modelPath}: tensor '{t.Name}' with dims {Show(t.Dims)} holds {found}, expected {expected}.", modelPath, t.Name);
 

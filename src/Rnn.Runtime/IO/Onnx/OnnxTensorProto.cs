@@ -11,7 +11,7 @@ internal sealed class OnnxTensorProto
     private const int EntryKey = 1, EntryValue = 2;
 
     /// <summary>TensorProto.DataType values this runtime reads.</summary>
-    public const int Float = 1, Int32 = 6, Int64 = 7, Float16 = 10, Double = 11, BFloat16 = 16;
+    public const int Float = 1, UInt8 = 2, Int8 = 3, Int32 = 6, Int64 = 7, Float16 = 10, Double = 11, BFloat16 = 16;
 
     public string Name { get; private set; } = "";
     public List<long> Dims { get; } = [];
@@ -29,7 +29,7 @@ internal sealed class OnnxTensorProto
 
     public static string TypeName(int dataType) => dataType switch
     {
-        Float => "FLOAT", 2 => "UINT8", 3 => "INT8", 4 => "UINT16", 5 => "INT16", Int32 => "INT32", Int64 => "INT64",
+        Float => "FLOAT", UInt8 => "UINT8", Int8 => "INT8", 4 => "UINT16", 5 => "INT16", Int32 => "INT32", Int64 => "INT64",
         8 => "STRING", 9 => "BOOL", Float16 => "FLOAT16", Double => "DOUBLE", 12 => "UINT32", 13 => "UINT64",
         BFloat16 => "BFLOAT16", _ => $"data type {dataType}",
     };

@@ -128,7 +128,7 @@ public class OnnxBadInputTests
         var g = new OnnxGraphWriter();
         g.Node("MatMul", "mm", ["X", "W"], ["Y"]).Node("Relu", "relu", ["Y"], ["Z"]);
         g.Initializer("W", [3, 3], new float[9]).Input("X", [1, 3]).Output("Z", [1, 3]);
-        LoadFails(Save(tmp, "mlp.onnx", g), "no RNN, LSTM or GRU node in the graph (its operators: MatMul, Relu)");
+        LoadFails(Save(tmp, "mlp.onnx", g), "no RNN, LSTM, GRU or com.microsoft.DynamicQuantizeLSTM node in the graph (its operators: MatMul, Relu)");
     }
 
     [Fact]
@@ -171,7 +171,7 @@ public class OnnxBadInputTests
         CliRunner.AssertFails(["run", "--weights", act, "--input", x, "--output", y], "'Relu'");
         var g = new OnnxGraphWriter();
         g.Node("Relu", "relu", ["X"], ["Y"]).Input("X", [1, 3]).Output("Y", [1, 3]);
-        CliRunner.AssertFails(["run", "--weights", Save(tmp, "relu.onnx", g), "--input", x, "--output", y], "no RNN, LSTM or GRU node");
+        CliRunner.AssertFails(["run", "--weights", Save(tmp, "relu.onnx", g), "--input", x, "--output", y], "no RNN, LSTM, GRU or com.microsoft.DynamicQuantizeLSTM node");
         var noR = new OnnxGraphWriter();
         noR.Node("LSTM", "lstm", ["X", "W", "R"], ["Y"], ("hidden_size", 4L));
         noR.Initializer("W", [1, 16, 3], new float[48]).Input("X", [null, null, 3]);

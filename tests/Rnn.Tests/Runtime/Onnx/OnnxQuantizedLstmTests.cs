@@ -1,0 +1,165 @@
+using Rnn.Benchmarks.Peers;
+using Rnn.Runtime;
+using Rnn.Runtime.IO;
+using Rnn.Tests.TestSupport;
+using Rnn.Tests.TestSupport.Onnx;
+
+namespace Rnn.Tests.Runtime.Onnx;
+
+/// <summary>
+/// ONNX Runtime's quantized LSTM (com.microsoft.DynamicQuantizeLSTM, what its quantize_dynamic makes of an LSTM): W and
+/// R as int8 or uint8, transposed, with scales and zero points. Loaded, it must run exactly as an ONNX LSTM holding the
+/// dequantized weights, scale · (q − zero point), does.
+/// </summary>
+public class OnnxQuantizedLstmTests
+{
+    /// <summary>One quantized weight: bytes (D, K, 4H), its scale and zero point ((D) or (D, 4H)), and the dequantized
+    /// floats in LSTM's layout (D, 4H, K), computed as the importer must (one float multiply of an exact difference).</summary>
+    private sealed record Quantized(byte[] Bytes, int DataType, long[] Dims, float[] Scale, byte[] Zero, long[] ScaleDims, float[] Dequantized);
+
+    private static Quantized Quantize(Random rng, int d, int k, int gates, bool unsigned, bool perColumn)
+    {
+        var bytes = new byte[d * k * gates];
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = unsigned ? (byte)rng.Next(0, 256) : (byte)(sbyte)rng.Next(-127, 128);
+        int scales = perColumn ? d * gates : d;
+        var scale = new float[scales];
+        var zero = new byte[scales];
+        for (int s = 0; s < scales; s++)
+        {
+            scale[s] = 0.002f + 0.01f * (float)rng.NextDouble();
+            zero[s] = unsigned ? (byte)rng.Next(120, 137) : (byte)0;
+        }
+        var floats = new float[d * gates * k];
+        for (int dd = 0; dd < d; dd++)
+            for (int kk = 0; kk < k; kk++)
+                for (int n = 0; n < gates; n++)
+                {
+                    int s = perColumn ? dd * gates + n : dd;
+                    int q = unsigned ? bytes[(dd * k + kk) * gates + n] : (sbyte)bytes[(dd * k + kk) * gates + n];
+                    int z = unsigned ? zero[s] : (sbyte)zero[s];
+                    floats[(dd * gates + n) * k + kk] = scale[s] * (q - z);
+                }
+        return new Quantized(bytes, unsigned ? OnnxGraphWriter.UInt8 : OnnxGraphWriter.Int8, [d, k, gates], scale, zero,
+            perColumn ? [d, gates] : [d], floats);
+    }
+
+    /// <summary>The quantized node as a model, with the same graph inputs and outputs as <see cref="OnnxNodeSpec.ToGraph"/>.</summary>
+    private static OnnxGraphWriter QuantizedGraph(OnnxNodeSpec spec, Quantized w, Quantized r,
+        Action<OnnxGraphWriter>? initializers = null, string[]? inputs = null)
+    {
+        var g = new OnnxGraphWriter();
+        int d = spec.Directions, h = spec.HiddenSize;
+        var attributes = new List<(string, object)> { ("hidden_size", (long)h) };
+        if (spec.Direction != "forward") attributes.Add(("direction", spec.Direction));
+        inputs ??= ["X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "", "W_scale", "W_zero_point", "R_scale", "R_zero_point"];
+        g.Node("com.microsoft", "DynamicQuantizeLSTM", "qlstm", inputs, ["Y", "Y_h", "Y_c"], [.. attributes]);
+        if (initializers is not null) initializers(g);
+        else
+        {
+            g.Initializer("W", w.Dims, w.Bytes, w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType);
+            g.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        }
+        g.Initializer("B", [d, 8 * h], spec.B!);
+        g.Input("X", [null, null, spec.InputSize]).Input("sequence_lens", [null], OnnxGraphWriter.Int32);
+        g.Input("initial_h", [d, null, h]).Input("initial_c", [d, null, h]);
+        g.Output("Y", [null, d, null, h]).Output("Y_h", [d, null, h]).Output("Y_c", [d, null, h]);
+        return g;
+    }
+
+    [Theory]
+    [InlineData("forward", false, true)]      // int8, a scale per output column (ONNX Runtime's per_channel)
+    [InlineData("bidirectional", false, false)] // int8, one scale per direction
+    [InlineData("reverse", true, true)]       // uint8 with zero points near 128
+    [InlineData("bidirectional", true, false)]
+    public void LoadsAsTheLstmOfItsDequantizedWeights(string direction, bool unsigned, bool perColumn)
+    {
+        const int T = 5, B = 3, I = 4, H = 6;
+        var rng = new Random(17);
+        OnnxNodeSpec random = OnnxNodeSpec.Random("LSTM", I, H, direction, seed: 3);
+        int d = random.Directions;
+        Quantized w = Quantize(rng, d, I, 4 * H, unsigned, perColumn), r = Quantize(rng, d, H, 4 * H, unsigned, perColumn);
+        OnnxNodeSpec plain = random with { W = w.Dequantized, R = r.Dequantized };
+        using var tmp = new TempDirectory();
+        string quantizedPath = tmp.File("quantized.onnx"), plainPath = tmp.File("plain.onnx");
+        QuantizedGraph(plain, w, r).Save(quantizedPath);
+        plain.ToGraph().Save(plainPath);
+
+        float[] x = OnnxRunner.RandomTensor(T * B * I, 1);
+        float[] h0 = OnnxRunner.RandomTensor(d * B * H, 2, 0.5f), c0 = OnnxRunner.RandomTensor(d * B * H, 3, 0.5f);
+        int[] lengths = [5, 2, 4];
+        using RnnModel quantized = RnnModel.Load(quantizedPath), reference = RnnModel.Load(plainPath);
+        Assert.Equal("DynamicQuantizeLSTM", quantized.Onnx!.OpType);
+        Assert.Equal((CellKind.Lstm, I, H, d), (quantized.Cell, quantized.InputSize, quantized.HiddenSize, quantized.Directions));
+        var expected = OnnxRunner.Run(reference, x, T, B, lengths, h0, c0);
+        var actual = OnnxRunner.Run(quantized, x, T, B, lengths, h0, c0);
+        Assert.Equal(expected.Y, actual.Y);
+        Assert.Equal(expected.Yh, actual.Yh);
+        Assert.Equal(expected.Yc, actual.Yc);
+        Assert.Contains(expected.Y, v => v != 0);
+
+        // With int8 weights the runtime quantizes the loaded weights again (per row): close to float32, not equal.
+        var int8 = OnnxRunner.Run(quantized, x, T, B, lengths, h0, c0, WeightPrecision.Int8);
+        for (int i = 0; i < expected.Y.Length; i++) Assert.True(Math.Abs(int8.Y[i] - expected.Y[i]) < 0.03, $"Y[{i}]: {int8.Y[i]} vs {expected.Y[i]}");
+    }
+
+    private static void LoadFails(OnnxGraphWriter g, string mustMention)
+    {
+        using var tmp = new TempDirectory();
+        string path = tmp.File("bad.onnx");
+        g.Save(path);
+        var e = Assert.Throws<RnnFormatException>(() => RnnModel.Load(path));
+        Assert.Contains("bad.onnx", e.Message);
+        Assert.Contains(mustMention, e.Message);
+    }
+
+    [Fact]
+    public void BadScalesZeroPointsAndLayoutsAreNamed()
+    {
+        const int I = 3, H = 4;
+        var rng = new Random(5);
+        OnnxNodeSpec spec = OnnxNodeSpec.Random("LSTM", I, H, seed: 7);
+        Quantized w = Quantize(rng, 1, I, 4 * H, false, true), r = Quantize(rng, 1, H, 4 * H, false, true);
+
+        // W in LSTM's own layout (D, 4H, I) instead of transposed.
+        LoadFails(QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", [1, 4 * H, I], w.Bytes, w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType);
+            g.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        }), "stores W and R transposed");
+        // A scale for neither the direction nor every column.
+        LoadFails(QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", w.Dims, w.Bytes, w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType);
+            g.Initializer("W_scale", [1, 5], new float[5]).Initializer("W_zero_point", [1, 5], new byte[5], w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        }), "W_scale 'W_scale' has dims (1, 5), expected (1) or (1, 16)");
+        // A uint8 zero point for int8 weights.
+        LoadFails(QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", w.Dims, w.Bytes, w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType);
+            g.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, OnnxGraphWriter.UInt8);
+        }), "R_zero_point 'R_zero_point' is UINT8, but R is INT8");
+        // A non-finite scale.
+        LoadFails(QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", w.Dims, w.Bytes, w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType);
+            float[] nan = (float[])w.Scale.Clone();
+            nan[3] = float.NaN;
+            g.Initializer("W_scale", w.ScaleDims, nan).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        }), "W_scale");
+        // No R_scale at all.
+        LoadFails(QuantizedGraph(spec, w, r, inputs: ["X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "", "W_scale", "W_zero_point", "", "R_zero_point"]),
+            "has no R_scale");
+        // Bytes that do not fill the dims.
+        LoadFails(QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", w.Dims, w.Bytes[..^1], w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType);
+            g.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        }), "raw_data of 47 bytes");
+    }
+}
