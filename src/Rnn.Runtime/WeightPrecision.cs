@@ -22,7 +22,7 @@ public enum WeightPrecision
     /// Fastest where .NET reaches an integer dot product (AVX-VNNI, ARM64 SDOT): 4–7× ONNX Runtime's float32 step there.
     /// Without one (AVX-512 CPUs that have only AVX512-VNNI, such as Zen 4, Ice Lake and Cascade Lake, and NativeAOT
     /// builds that do not name <c>avxvnni</c>) a batch-1 step is still 2–3× faster, but batched sessions can be slower
-    /// than float32: measure with <c>rnn bench</c> before choosing it for batches.
+    /// than float32: measure (<c>rnn bench --suite standard --only sequence/</c>) before choosing it for batches.
     /// </summary>
     Int8,
 }
