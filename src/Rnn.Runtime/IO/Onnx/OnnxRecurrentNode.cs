@@ -77,6 +77,11 @@ internal sealed class OnnxRecurrentNode
         {
             r = QuantizedWeight(model, node, 2, "R", directions, at, path, out rDims, hiddenFromR: true, 0);
             int quantizedHidden = (int)(rDims[1] / 4);
+            long declared = IntAttribute(node, "hidden_size", quantizedHidden, at, path);
+            if (declared != quantizedHidden)
+                throw new RnnFormatException($"{at} has hidden_size {declared}, but R '{node.Input(2)}' has dims ({directions}, {quantizedHidden}, " +
+                    $"{4 * quantizedHidden}): hidden_size {quantizedHidden} ({node.OpType} stores R as (num_directions, hidden_size, 4*hidden_size)).",
+                    path, node.Name);
             w = QuantizedWeight(model, node, 1, "W", directions, at, path, out wDims, hiddenFromR: false, quantizedHidden);
         }
         else

@@ -151,6 +151,15 @@ public class OnnxQuantizedLstmTests
             g.Initializer("W_scale", w.ScaleDims, nan).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
             g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
         }), "W_scale");
+        // hidden_size disagreeing with R, named in the quantized layout.
+        var wrongHidden = new OnnxGraphWriter();
+        wrongHidden.Node("com.microsoft", "DynamicQuantizeLSTM", "qlstm", ["X", "W", "R", "", "", "", "", "", "W_scale", "W_zero_point", "R_scale", "R_zero_point"],
+            ["Y"], ("hidden_size", 5L));
+        wrongHidden.Initializer("W", w.Dims, w.Bytes, w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType);
+        wrongHidden.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+        wrongHidden.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        wrongHidden.Input("X", [null, null, I]);
+        LoadFails(wrongHidden, "has hidden_size 5, but R 'R' has dims (1, 4, 16)");
         // No R_scale at all.
         LoadFails(QuantizedGraph(spec, w, r, inputs: ["X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "", "W_scale", "W_zero_point", "", "R_zero_point"]),
             "has no R_scale");
