@@ -158,10 +158,10 @@ internal readonly unsafe struct Vector512Ops : IDoubleWidening<Vector512<float>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WidenBf16(ushort* source, out Vector512<float> low, out Vector512<float> high)
     {
-        // A bfloat16 is the top half of a float32.
-        Vector512<ushort> bits = Vector512.LoadAligned(source);
-        low = Vector512.ShiftLeft(Vector512.WidenLower(bits), 16).AsSingle();
-        high = Vector512.ShiftLeft(Vector512.WidenUpper(bits), 16).AsSingle();
+        // A bfloat16 is the top half of a float32. Each half widened straight from memory (vpmovzxwd zmm, m256), not
+        // loaded whole and split: two instructions per sixteen floats instead of three and a half.
+        low = Vector512.ShiftLeft(Avx512F.ConvertToVector512UInt32(Vector256.Load(source)), 16).AsSingle();
+        high = Vector512.ShiftLeft(Avx512F.ConvertToVector512UInt32(Vector256.Load(source + 16)), 16).AsSingle();
     }
 }
 
@@ -232,10 +232,10 @@ internal readonly unsafe struct Vector256Ops : IDoubleWidening<Vector256<float>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void WidenBf16(ushort* source, out Vector256<float> low, out Vector256<float> high)
     {
-        // A bfloat16 is the top half of a float32.
-        Vector256<ushort> bits = Vector256.LoadAligned(source);
-        low = Vector256.ShiftLeft(Vector256.WidenLower(bits), 16).AsSingle();
-        high = Vector256.ShiftLeft(Vector256.WidenUpper(bits), 16).AsSingle();
+        // A bfloat16 is the top half of a float32. Each half widened straight from memory (vpmovzxwd ymm, m128), not
+        // loaded whole and split (a copy, an extract, two widens): two instructions per eight floats.
+        low = Vector256.ShiftLeft(Avx2.ConvertToVector256Int32(source).AsUInt32(), 16).AsSingle();
+        high = Vector256.ShiftLeft(Avx2.ConvertToVector256Int32(source + 8).AsUInt32(), 16).AsSingle();
     }
 }
 
