@@ -113,15 +113,17 @@ internal static class OnnxTensorData
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' keeps its {OnnxTensorProto.TypeName(t.DataType)} values in an external file; " +
                 "quantized weights are read from the model itself only.", modelPath, t.Name);
         bool signed = t.DataType == OnnxTensorProto.Int8;
-        var values = new int[count];
+        // As in ReadFloats: the dims are checked against the values stored before anything is allocated.
         if (t.RawLength >= 0)
         {
             if (count != t.RawLength) throw Mismatch(t, modelPath, $"raw_data of {t.RawLength} bytes", $"{count} bytes");
+            var fromRaw = new int[count];
             ReadOnlySpan<byte> raw = model.Bytes.AsSpan(t.RawOffset, t.RawLength);
-            for (int i = 0; i < count; i++) values[i] = signed ? (sbyte)raw[i] : raw[i];
-            return values;
+            for (int i = 0; i < count; i++) fromRaw[i] = signed ? (sbyte)raw[i] : raw[i];
+            return fromRaw;
         }
         if (t.Int32Data.Count != count) throw Mismatch(t, modelPath, $"{t.Int32Data.Count} int32_data values", $"{count}");
+        var values = new int[count];
         for (int i = 0; i < count; i++)
         {
             long v = t.Int32Data[i];

@@ -160,6 +160,16 @@ public class OnnxQuantizedLstmTests
         wrongHidden.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
         wrongHidden.Input("X", [null, null, I]);
         LoadFails(wrongHidden, "has hidden_size 5, but R 'R' has dims (1, 4, 16)");
+        // Dims claiming 1.6 billion bytes over 48 stored: refused before anything of that size is allocated.
+        var claims = QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", [1, 100_000_000, 4 * H], w.Bytes, w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType);
+            g.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        LoadFails(claims, "raw_data of 48 bytes");
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 8 << 20, "the refusal allocated 8 MB or more");
         // No R_scale at all.
         LoadFails(QuantizedGraph(spec, w, r, inputs: ["X", "W", "R", "B", "sequence_lens", "initial_h", "initial_c", "", "W_scale", "W_zero_point", "", "R_zero_point"]),
             "has no R_scale");
