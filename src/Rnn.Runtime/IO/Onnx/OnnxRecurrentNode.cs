@@ -183,15 +183,22 @@ internal sealed class OnnxRecurrentNode
     /// <summary>A weight input: an initializer (or a Constant node's value), never computed by another operator.</summary>
     private static float[] Weight(OnnxModelProto model, OnnxNodeProto node, int position, string role, string at, string path, out List<long> dims)
     {
+        OnnxTensorProto tensor = StoredWeight(model, node, position, role, at, path);
         string name = node.Input(position);
-        if (name.Length == 0) throw new RnnFormatException($"{at} has no input {role} (required).", path, node.Name);
-        OnnxTensorProto tensor = Constant(model, name, role, at, path)
-            ?? throw new RnnFormatException($"{at}: input {role} '{name}' is a graph input with no initializer: " +
-                "the weights must be stored in the model.", path, name);
         dims = tensor.Dims;
         float[] values = OnnxTensorData.ReadFloats(tensor, model, path);
         FiniteCheck.Ensure(values, path, name);
         return values;
+    }
+
+    /// <summary>The stored tensor of a required weight input (W, R, B, P): refused when absent or a graph input.</summary>
+    private static OnnxTensorProto StoredWeight(OnnxModelProto model, OnnxNodeProto node, int position, string role, string at, string path)
+    {
+        string name = node.Input(position);
+        if (name.Length == 0) throw new RnnFormatException($"{at} has no input {role} (required).", path, node.Name);
+        return Constant(model, name, role, at, path)
+            ?? throw new RnnFormatException($"{at}: input {role} '{name}' is a graph input with no initializer: " +
+                "the weights must be stored in the model.", path, name);
     }
 
     /// <summary>ONNX Runtime's quantized LSTM (domain com.microsoft): an LSTM whose W and R are int8 or uint8 with scales
@@ -207,10 +214,8 @@ internal sealed class OnnxRecurrentNode
         out List<long> dims, bool hiddenFromR, int hidden)
     {
         int scalePosition = position == 1 ? 8 : 10, zeroPosition = scalePosition + 1;
+        OnnxTensorProto tensor = StoredWeight(model, node, position, role, at, path);
         string name = node.Input(position);
-        if (name.Length == 0) throw new RnnFormatException($"{at} has no input {role} (required).", path, node.Name);
-        OnnxTensorProto tensor = Constant(model, name, role, at, path)
-            ?? throw new RnnFormatException($"{at}: input {role} '{name}' is a graph input with no initializer: the weights must be stored in the model.", path, name);
         List<long> stored = tensor.Dims;
         if (hiddenFromR && stored.Count == 3) hidden = (int)Math.Clamp(stored[1], 0, int.MaxValue / 4);
         long gates = 4L * hidden;
