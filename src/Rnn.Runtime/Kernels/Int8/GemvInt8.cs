@@ -37,8 +37,10 @@ internal static unsafe class GemvInt8
         if (y.Overlaps(bias)) throw new ArgumentException("y overlaps the bias.", nameof(y));
         if (!Int8Kernels.IsSupported(kernel)) throw new PlatformNotSupportedException($"The {kernel} int8 kernel does not run on this machine.");
 
-        int* acc = stackalloc int[2 * G];
+        // Sums of up to three rows: part 1's at acc + r·G, part 2's at acc + (3 + r)·G.
+        int* acc = stackalloc int[6 * G];
         bool two = m.HasSecondPart;
+        bool threeRows = kernel == Int8Kernel.AvxVnni;
         int groups = m.GroupCount;
         fixed (sbyte* p1 = x1)
         fixed (sbyte* p2 = x2)
@@ -57,13 +59,33 @@ internal static unsafe class GemvInt8
                 int n0 = g * G, count = Math.Min(G, m.N - n0);
                 sbyte* group = m.Data + g * m.GroupBytes;
                 sbyte* second = group + (long)m.Quads1 * PackedMatrixInt8.QuadRowBytes;
-                for (int r = 0; r < rows; r++)
+                float* init = b == null ? null : b + n0;
+                int r = 0;
+                if (threeRows)
+                {
+                    for (; r + 3 <= rows; r += 3)
+                    {
+                        sbyte* x = p1 + (long)r * ld1;
+                        Int8DotX64.VnniThreeRows(group, x, x + ld1, x + 2 * ld1, m.Quads1, c1 + n0, acc, acc + G, acc + 2 * G);
+                        if (two)
+                        {
+                            x = p2 + (long)r * ld2;
+                            Int8DotX64.VnniThreeRows(second, x, x + ld2, x + 2 * ld2, m.Quads2, c2 + n0, acc + 3 * G, acc + 4 * G, acc + 5 * G);
+                        }
+                        for (int j = 0; j < 3; j++)
+                        {
+                            float* row = yp + (long)(r + j) * ldy + n0;
+                            Dequantize(acc + j * G, s1[r + j], w1 + n0, two ? acc + (3 + j) * G : null, two ? s2[r + j] : 0, two ? w2 + n0 : null,
+                                accumulate ? row : init, row, count);
+                        }
+                    }
+                }
+                for (; r < rows; r++)
                 {
                     Dot(kernel, group, p1 + (long)r * ld1, m.Quads1, c1 + n0, acc);
-                    if (two) Dot(kernel, second, p2 + (long)r * ld2, m.Quads2, c2 + n0, acc + G);
+                    if (two) Dot(kernel, second, p2 + (long)r * ld2, m.Quads2, c2 + n0, acc + 3 * G);
                     float* row = yp + (long)r * ldy + n0;
-                    float* init = accumulate ? row : b == null ? null : b + n0;
-                    Dequantize(acc, s1[r], w1 + n0, two ? acc + G : null, two ? s2[r] : 0, two ? w2 + n0 : null, init, row, count);
+                    Dequantize(acc, s1[r], w1 + n0, two ? acc + 3 * G : null, two ? s2[r] : 0, two ? w2 + n0 : null, accumulate ? row : init, row, count);
                 }
             }
         }

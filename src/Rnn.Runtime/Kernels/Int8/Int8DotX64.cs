@@ -21,7 +21,7 @@ internal static unsafe class Int8DotX64
         Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
         for (int q = 0; q < quads; q++)
         {
-            Vector256<byte> xb = Vector256.Create(Unsafe.ReadUnaligned<int>(x + 4 * q) ^ unchecked((int)0x80808080)).AsByte();
+            Vector256<byte> xb = Shifted(x + 4 * q);
             sbyte* row = w + (nint)q * Row;
             a0 = AvxVnni.MultiplyWideningAndAdd(a0, xb, Vector256.Load(row));
             a1 = AvxVnni.MultiplyWideningAndAdd(a1, xb, Vector256.Load(row + 32));
@@ -32,14 +32,62 @@ internal static unsafe class Int8DotX64
             a6 = AvxVnni.MultiplyWideningAndAdd(a6, xb, Vector256.Load(row + 192));
             a7 = AvxVnni.MultiplyWideningAndAdd(a7, xb, Vector256.Load(row + 224));
         }
-        (a0 - Vector256.Load(compensation)).Store(acc);
-        (a1 - Vector256.Load(compensation + 8)).Store(acc + 8);
-        (a2 - Vector256.Load(compensation + 16)).Store(acc + 16);
-        (a3 - Vector256.Load(compensation + 24)).Store(acc + 24);
-        (a4 - Vector256.Load(compensation + 32)).Store(acc + 32);
-        (a5 - Vector256.Load(compensation + 40)).Store(acc + 40);
-        (a6 - Vector256.Load(compensation + 48)).Store(acc + 48);
-        (a7 - Vector256.Load(compensation + 56)).Store(acc + 56);
+        StoreCompensated(a0, a1, a2, a3, compensation, acc);
+        StoreCompensated(a4, a5, a6, a7, compensation + 32, acc + 32);
+    }
+
+    /// <summary>
+    /// <see cref="Vnni"/> for three rows of activations at once (a session's input projection, batched streams): each
+    /// weight load feeds three <c>vpdpbusd</c>, and the twelve accumulators (three rows × half a group, two halves in
+    /// turn) are enough independent chains to keep both ports busy through its latency, which the one-row kernel's
+    /// eight are not. acc0..acc2 receive each row's 64 sums, as <see cref="Vnni"/> would give them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void VnniThreeRows(sbyte* w, sbyte* x0, sbyte* x1, sbyte* x2, int quads, int* compensation, int* acc0, int* acc1, int* acc2)
+    {
+        for (int half = 0; half < Row; half += Row / 2)
+        {
+            Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
+            Vector256<int> b0 = default, b1 = default, b2 = default, b3 = default;
+            Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default;
+            sbyte* row = w + half;
+            for (int q = 0; q < quads; q++, row += Row)
+            {
+                Vector256<byte> xa = Shifted(x0 + 4 * q);
+                a0 = AvxVnni.MultiplyWideningAndAdd(a0, xa, Vector256.Load(row));
+                a1 = AvxVnni.MultiplyWideningAndAdd(a1, xa, Vector256.Load(row + 32));
+                a2 = AvxVnni.MultiplyWideningAndAdd(a2, xa, Vector256.Load(row + 64));
+                a3 = AvxVnni.MultiplyWideningAndAdd(a3, xa, Vector256.Load(row + 96));
+                Vector256<byte> xb = Shifted(x1 + 4 * q);
+                b0 = AvxVnni.MultiplyWideningAndAdd(b0, xb, Vector256.Load(row));
+                b1 = AvxVnni.MultiplyWideningAndAdd(b1, xb, Vector256.Load(row + 32));
+                b2 = AvxVnni.MultiplyWideningAndAdd(b2, xb, Vector256.Load(row + 64));
+                b3 = AvxVnni.MultiplyWideningAndAdd(b3, xb, Vector256.Load(row + 96));
+                Vector256<byte> xc = Shifted(x2 + 4 * q);
+                c0 = AvxVnni.MultiplyWideningAndAdd(c0, xc, Vector256.Load(row));
+                c1 = AvxVnni.MultiplyWideningAndAdd(c1, xc, Vector256.Load(row + 32));
+                c2 = AvxVnni.MultiplyWideningAndAdd(c2, xc, Vector256.Load(row + 64));
+                c3 = AvxVnni.MultiplyWideningAndAdd(c3, xc, Vector256.Load(row + 96));
+            }
+            int o = half / 4;
+            StoreCompensated(a0, a1, a2, a3, compensation + o, acc0 + o);
+            StoreCompensated(b0, b1, b2, b3, compensation + o, acc1 + o);
+            StoreCompensated(c0, c1, c2, c3, compensation + o, acc2 + o);
+        }
+    }
+
+    /// <summary>One quad of activations, +128 (as unsigned bytes), broadcast to every lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Shifted(sbyte* quad) =>
+        Vector256.Create(Unsafe.ReadUnaligned<int>(quad) ^ unchecked((int)0x80808080)).AsByte();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreCompensated(Vector256<int> s0, Vector256<int> s1, Vector256<int> s2, Vector256<int> s3, int* compensation, int* acc)
+    {
+        (s0 - Vector256.Load(compensation)).Store(acc);
+        (s1 - Vector256.Load(compensation + 8)).Store(acc + 8);
+        (s2 - Vector256.Load(compensation + 16)).Store(acc + 16);
+        (s3 - Vector256.Load(compensation + 24)).Store(acc + 24);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -120,7 +120,7 @@ public class GemvInt8Tests
         foreach (int n in new[] { 1, 63, 65, 130 })
             foreach (int k1 in new[] { 1, 3, 5, 37, 130 })
                 foreach (int k2 in new[] { 0, 7, 33 })
-                    foreach (int rows in new[] { 1, 3 })
+                    foreach (int rows in new[] { 1, 3, 4, 8 })
                     {
                         seed++;
                         bool accumulate = seed % 3 == 0, withBias = seed % 2 == 0, descending = seed % 5 == 0;
@@ -162,23 +162,32 @@ public class GemvInt8Tests
         using var m = new PackedMatrixInt8(w, N, K);
         var x = new float[K];
         for (int k = 0; k < K; k++) x[k] = k % 2 == 0 ? 1f : -1f;
-        var q = new sbyte[ActivationQuantizer.PaddedLength(K)];
-        float s = ActivationQuantizer.Quantize(x, q);
-        var y = new float[N];
-        GemvInt8.Multiply(kernel, m, 1, q, q.Length, [s], default, 0, default, default, y, N);
-        for (int n = 0; n < N; n++)
+        // Three rows too, for the kernels that take rows three at a time.
+        foreach (int rows in new[] { 1, 3 })
         {
-            // Row n is ±(x's pattern shifted by n): every product is +1 or every product is -1 in float terms.
-            float expected = ((n % 2 == 0) == (n % 3 != 0) ? 1 : -1) * (float)(127 * 127 * K) * (s * m.Scales1[n]);
-            Assert.Equal(expected, y[n]);
-            Assert.Equal(K, MathF.Abs(y[n]), 3);
+            int ld = ActivationQuantizer.PaddedLength(K);
+            var q = new sbyte[rows * ld];
+            float s = ActivationQuantizer.Quantize(x, q);
+            for (int r = 1; r < rows; r++) q.AsSpan(0, ld).CopyTo(q.AsSpan(r * ld));
+            var scales = new float[rows];
+            Array.Fill(scales, s);
+            var y = new float[rows * N];
+            GemvInt8.Multiply(kernel, m, rows, q, ld, scales, default, 0, default, default, y, N);
+            for (int i = 0; i < rows * N; i++)
+            {
+                int n = i % N;
+                // Row n is ±(x's pattern shifted by n): every product is +1 or every product is -1 in float terms.
+                float expected = ((n % 2 == 0) == (n % 3 != 0) ? 1 : -1) * (float)(127 * 127 * K) * (s * m.Scales1[n]);
+                Assert.Equal(expected, y[i]);
+                Assert.Equal(K, MathF.Abs(y[i]), 3);
+            }
         }
     }
 
     [Fact]
     public void AllKernelsAgreeWithEachOther()
     {
-        const int N = 300, K1 = 77, K2 = 129, Rows = 2;
+        const int N = 300, K1 = 77, K2 = 129, Rows = 5;
         float[] w1 = ReferenceRnn.RandomFloats(N * K1, 41), w2 = ReferenceRnn.RandomFloats(N * K2, 42);
         using var m = new PackedMatrixInt8(w1, N, K1, w2, K2);
         int ld1 = ActivationQuantizer.PaddedLength(K1), ld2 = ActivationQuantizer.PaddedLength(K2);
