@@ -21,6 +21,7 @@ internal static unsafe class GemvInt8
     /// <paramref name="descending"/> visits the groups last first (same bits): a caller alternating it starts each
     /// product on the weights the previous one read last, still in cache.
     /// </summary>
+    [SkipLocalsInit] // acc is written by the kernels before it is read
     public static void Multiply(Int8Kernel kernel, PackedMatrixInt8 m, int rows,
         ReadOnlySpan<sbyte> x1, int ld1, ReadOnlySpan<float> scales1,
         ReadOnlySpan<sbyte> x2, int ld2, ReadOnlySpan<float> scales2,
