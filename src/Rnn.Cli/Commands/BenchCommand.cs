@@ -4,6 +4,7 @@ using System.Text.Json;
 using Rnn.Cli.Commands.Bench;
 using Rnn.Runtime;
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Kernels.Int8;
 
 namespace Rnn.Cli.Commands;
 
@@ -123,6 +124,7 @@ internal static class BenchCommand
                 writer.WriteNumber("steps", steps);
                 writer.WriteString("kernel", model.KernelPath.ToString());
                 writer.WriteString("precision", Bench.BenchPrecisions.Name(precision));
+                if (precision == WeightPrecision.Int8) writer.WriteString("int8_kernel", Int8Kernels.Name(Int8Kernels.For(model.KernelPath)));
                 writer.WriteNumber("median_us", Math.Round(median, 3));
                 writer.WriteNumber("p99_us", Math.Round(p99, 3));
                 writer.WriteNumber("alloc_bytes_per_step", bytesPerStep);
@@ -133,7 +135,7 @@ internal static class BenchCommand
         }
         else
         {
-            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}, {Bench.BenchPrecisions.Name(precision)} weights");
+            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}{(precision == WeightPrecision.Int8 ? $" (int8: {Int8Kernels.Name(Int8Kernels.For(model.KernelPath))})" : "")}, {Bench.BenchPrecisions.Name(precision)} weights");
             Console.WriteLine($"  step: median {median:F2} µs, p99 {p99:F2} µs over {steps} steps ({gflops:F1} GFLOP/s, {weightBytes / 1048576:F2} MiB of weights, {gigabytesPerSecond:F1} GB/s)");
             Console.WriteLine($"  allocated: {bytesPerStep:F1} bytes per step");
         }

@@ -22,10 +22,7 @@ public class PrecisionOptionTests
         foreach (Int8Kernel kernel in Int8Kernels.Supported())
         {
             string y = tmp.File($"y-{kernel}.npy");
-            var env = new Dictionary<string, string> { [Int8Kernels.EnvironmentVariable] = kernel.ToString() switch
-            {
-                "Ssse3Pairs" => "ssse3", "Avx2Pairs" => "avx2", "Avx512Pairs" => "avx512bw", "ArmDot" => "armdot", _ => kernel.ToString(),
-            } };
+            var env = new Dictionary<string, string> { [Int8Kernels.EnvironmentVariable] = Int8Kernels.Name(kernel) };
             var r = CliRunner.Run(env, "run", "--weights", g.PathOf("weights.safetensors"), "--input", g.PathOf("x.npy"),
                 "--h0", g.PathOf("h0.npy"), "--c0", g.PathOf("c0.npy"), "--output", y, "--precision", "int8");
             Assert.True(r.ExitCode == 0, $"{kernel}: {r.StdErr}");
@@ -34,6 +31,24 @@ public class PrecisionOptionTests
             else Assert.True(first.AsSpan().SequenceEqual(bytes), $"{kernel} wrote other bytes than {firstKernel}");
             Tolerance.AssertClose(g.Read("y.npy").Data, Npy.Read(y).Data, 0.03, 0, $"int8 {kernel}");
         }
+    }
+
+    /// <summary>An int8 run names the integer kernel it ran, and RNN_INT8_KERNEL chooses it.</summary>
+    [Fact]
+    public void Int8RunsNameTheirIntegerKernel()
+    {
+        var r = CliRunner.Run("bench", "--hidden", "40", "--steps", "50", "--precision", "int8", "--json");
+        Assert.True(r.ExitCode == 0, r.StdErr);
+        using (var doc = JsonDocument.Parse(r.StdOut))
+            Assert.Equal(Int8Kernels.Name(Int8Kernels.Best(512)), doc.RootElement.GetProperty("int8_kernel").GetString());
+        var forced = CliRunner.Run(new Dictionary<string, string> { [Int8Kernels.EnvironmentVariable] = "scalar" },
+            "bench", "--hidden", "40", "--steps", "50", "--precision", "int8", "--json");
+        Assert.True(forced.ExitCode == 0, forced.StdErr);
+        using (var doc = JsonDocument.Parse(forced.StdOut))
+            Assert.Equal("scalar", doc.RootElement.GetProperty("int8_kernel").GetString());
+        var f32 = CliRunner.Run("bench", "--hidden", "40", "--steps", "50", "--json");
+        using (var doc = JsonDocument.Parse(f32.StdOut))
+            Assert.False(doc.RootElement.TryGetProperty("int8_kernel", out _));
     }
 
     [Fact]

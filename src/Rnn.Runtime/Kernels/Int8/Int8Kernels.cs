@@ -81,6 +81,18 @@ internal static class Int8Kernels
             $"Unknown int8 kernel '{text}': expected scalar, advsimd, armdot, ssse3, avx2, avx512bw or avxvnni.", nameof(text)),
     };
 
+    /// <summary>The kernel's name as <see cref="Parse"/> and <c>RNN_INT8_KERNEL</c> take it.</summary>
+    public static string Name(Int8Kernel kernel) => kernel switch
+    {
+        Int8Kernel.AdvSimd => "advsimd",
+        Int8Kernel.ArmDot => "armdot",
+        Int8Kernel.Ssse3Pairs => "ssse3",
+        Int8Kernel.Avx2Pairs => "avx2",
+        Int8Kernel.Avx512Pairs => "avx512bw",
+        Int8Kernel.AvxVnni => "avxvnni",
+        _ => "scalar",
+    };
+
     private static Int8Kernel? ReadForced()
     {
         string? text = Environment.GetEnvironmentVariable(EnvironmentVariable);

@@ -185,6 +185,13 @@ public class GemvInt8Tests
     }
 
     [Fact]
+    public void EveryKernelNameParsesBackToItsKernel()
+    {
+        foreach (Int8Kernel kernel in Enum.GetValues<Int8Kernel>())
+            Assert.Equal(kernel, Int8Kernels.Parse(Int8Kernels.Name(kernel)));
+    }
+
+    [Fact]
     public void AllKernelsAgreeWithEachOther()
     {
         const int N = 300, K1 = 77, K2 = 129, Rows = 5;
