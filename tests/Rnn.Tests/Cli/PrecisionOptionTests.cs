@@ -73,4 +73,16 @@ public class PrecisionOptionTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("RNN_INT8_KERNEL='mmx'", r.StdErr);
     }
+
+    /// <summary>A kernel this process cannot run (here: AVX2 with the JIT's AVX2 turned off; on ARM64 never there) is
+    /// refused by name, saying it may be the build rather than the CPU.</summary>
+    [Fact]
+    public void AnInt8KernelThisProcessCannotRunIsRefusedByName()
+    {
+        var env = new Dictionary<string, string> { [Int8Kernels.EnvironmentVariable] = "avx2", ["DOTNET_EnableAVX2"] = "0" };
+        var r = CliRunner.Run(env, "bench", "--hidden", "8", "--steps", "5", "--precision", "int8");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("avx2 int8 kernel is not available in this process", r.StdErr);
+        Assert.Contains("IlcInstructionSet", r.StdErr);
+    }
 }

@@ -36,7 +36,7 @@ internal static unsafe class GemvInt8
             throw new ArgumentException($"y has {y.Length} floats with rows {ldy} apart, needs {rows} rows of N = {m.N}.", nameof(y));
         if (!bias.IsEmpty && bias.Length < m.N) throw new ArgumentException($"bias has {bias.Length} floats, needs N = {m.N}.", nameof(bias));
         if (y.Overlaps(bias)) throw new ArgumentException("y overlaps the bias.", nameof(y));
-        if (!Int8Kernels.IsSupported(kernel)) throw new PlatformNotSupportedException($"The {kernel} int8 kernel does not run on this machine.");
+        if (!Int8Kernels.IsSupported(kernel)) throw new PlatformNotSupportedException(Int8Kernels.Unavailable(kernel));
 
         // Sums of up to three rows: part 1's at acc + r·G, part 2's at acc + (3 + r)·G.
         int* acc = stackalloc int[6 * G];

@@ -93,6 +93,11 @@ internal static class Int8Kernels
         _ => "scalar",
     };
 
+    /// <summary>Why <paramref name="kernel"/> cannot run: the CPU, or a NativeAOT build compiled without its instructions.</summary>
+    internal static string Unavailable(Int8Kernel kernel) =>
+        $"the {Name(kernel)} int8 kernel is not available in this process: the CPU lacks its instructions, or this NativeAOT " +
+        "build was compiled without them (IlcInstructionSet; the default build has no AVX).";
+
     private static Int8Kernel? ReadForced()
     {
         string? text = Environment.GetEnvironmentVariable(EnvironmentVariable);
@@ -101,7 +106,7 @@ internal static class Int8Kernels
         try { kernel = Parse(text); }
         catch (ArgumentException e) { throw new InvalidOperationException($"{EnvironmentVariable}='{text}': {e.Message}"); }
         if (!IsSupported(kernel))
-            throw new InvalidOperationException($"{EnvironmentVariable}='{text}': the {kernel} int8 kernel does not run on this machine.");
+            throw new InvalidOperationException($"{EnvironmentVariable}='{text}': {Unavailable(kernel)}");
         return kernel;
     }
 }
