@@ -21,7 +21,7 @@ public class StepBenchmarks : Rnn.Benchmarks.StepBenchmarks
     public void TorchSharp() => Runner.Step();
 }
 
-/// <summary><see cref="Rnn.Benchmarks.SequenceBenchmarks"/> plus ONNX Runtime and TorchSharp (nn.LSTM).</summary>
+/// <summary><see cref="Rnn.Benchmarks.SequenceBenchmarks"/> plus ONNX Runtime (float32 and DynamicQuantizeLSTM) and TorchSharp (nn.LSTM).</summary>
 public class SequenceBenchmarks : Rnn.Benchmarks.SequenceBenchmarks
 {
     [GlobalSetup(Target = nameof(OnnxRuntime))]
@@ -30,8 +30,15 @@ public class SequenceBenchmarks : Rnn.Benchmarks.SequenceBenchmarks
     [GlobalSetup(Target = nameof(TorchSharp))]
     public void SetupTorchSharp() => Setup((w, steps, batch) => new TorchSharpSequenceRunner(w, steps, batch));
 
+    /// <summary>ONNX Runtime's own quantized LSTM (<c>com.microsoft.DynamicQuantizeLSTM</c>, int8 W and R), beside our int8 row.</summary>
+    [GlobalSetup(Target = nameof(OnnxRuntimeInt8))]
+    public void SetupOnnxRuntimeInt8() => Setup((w, steps, batch) => new OnnxRuntimeSequenceRunner(w, steps, batch, quantized: true));
+
     [Benchmark]
     public void OnnxRuntime() => Runner.Run();
+
+    [Benchmark]
+    public void OnnxRuntimeInt8() => Runner.Run();
 
     [Benchmark]
     public void TorchSharp() => Runner.Run();
