@@ -19,10 +19,11 @@ public enum WeightPrecision
     /// a quarter of float32's bytes. Each step quantizes its input and hidden vectors to int8 with their own scale, sums
     /// in int32 (exactly, so every instruction set gives the same bits), dequantizes once and runs the float32
     /// element-wise pass. Opt-in: outputs differ from float32's by about 1e-2 (see the README for measured bounds).
-    /// Fastest where .NET reaches an integer dot product (AVX-VNNI, ARM64 SDOT): 4–7× ONNX Runtime's float32 step there.
-    /// Without one (AVX-512 CPUs that have only AVX512-VNNI, such as Zen 4, Ice Lake and Cascade Lake, and NativeAOT
-    /// builds that do not name <c>avxvnni</c>) a batch-1 step is still 2–3× faster, but batched sessions can be slower
-    /// than float32: measure (<c>rnn bench --suite standard --only sequence/</c>) before choosing it for batches.
+    /// Fastest where .NET reaches an integer dot product (AVX-VNNI, ARM64 SDOT): 4–7× ONNX Runtime's float32 step there
+    /// (NativeAOT builds for <c>x86-64-v3</c> or <c>-v4</c> check for AVX-VNNI at run time and use it too; the default
+    /// NativeAOT build has no AVX and runs SSSE3). Without one (AVX-512 CPUs that have only AVX512-VNNI, such as Zen 4,
+    /// Ice Lake and Cascade Lake) a batch-1 step is still 2–3× faster, but batched sessions can be slower than float32:
+    /// measure (<c>rnn bench --suite standard --only sequence/</c>) before choosing it for batches.
     /// </summary>
     Int8,
 }
