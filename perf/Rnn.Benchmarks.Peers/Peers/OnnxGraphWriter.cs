@@ -87,29 +87,36 @@ internal sealed class OnnxGraphWriter
         {
             case Storage.RawData: t.Bytes(TensorRawData, bytes); break;
             case Storage.FloatData: t.Bytes(TensorFloatData, bytes); break; // packed repeated float: the same bytes
-            case Storage.External:
-                int index = _external.FindIndex(e => e.File == externalFile);
-                long offset = index < 0 ? 0 : _external[index].Bytes.Length;
-                byte[] joined = index < 0 ? bytes : [.. _external[index].Bytes, .. bytes];
-                if (index < 0) _external.Add((externalFile, joined)); else _external[index] = (externalFile, joined);
-                t.Message(TensorExternalData, new ProtobufWriter().String(EntryKey, "location").String(EntryValue, externalFile));
-                t.Message(TensorExternalData, new ProtobufWriter().String(EntryKey, "offset").String(EntryValue, offset.ToString()));
-                t.Message(TensorExternalData, new ProtobufWriter().String(EntryKey, "length").String(EntryValue, bytes.Length.ToString()));
-                t.Int64(TensorDataLocation, 1);
-                break;
+            case Storage.External: External(t, bytes, externalFile); break;
         }
         _graph.Message(GraphInitializer, t);
         return this;
     }
 
-    /// <summary>An INT8 (or, with <paramref name="dataType"/> <see cref="UInt8"/>, UINT8) initializer in raw_data.</summary>
-    public OnnxGraphWriter Initializer(string name, long[] dims, byte[] data, int dataType)
+    /// <summary>An INT8 (or, with <paramref name="dataType"/> <see cref="UInt8"/>, UINT8) initializer in raw_data, or
+    /// with <see cref="Storage.External"/> in <paramref name="externalFile"/>.</summary>
+    public OnnxGraphWriter Initializer(string name, long[] dims, byte[] data, int dataType, Storage storage = Storage.RawData, string externalFile = "weights.bin")
     {
         var t = new ProtobufWriter();
         foreach (long d in dims) t.Int64(TensorDims, d);
-        t.Int64(TensorDataType, dataType).String(TensorName, name).Bytes(TensorRawData, data);
+        t.Int64(TensorDataType, dataType).String(TensorName, name);
+        if (storage == Storage.External) External(t, data, externalFile);
+        else t.Bytes(TensorRawData, data);
         _graph.Message(GraphInitializer, t);
         return this;
+    }
+
+    /// <summary>Appends <paramref name="bytes"/> to <paramref name="file"/> and points the tensor at them.</summary>
+    private void External(ProtobufWriter t, byte[] bytes, string file)
+    {
+        int index = _external.FindIndex(e => e.File == file);
+        long offset = index < 0 ? 0 : _external[index].Bytes.Length;
+        byte[] joined = index < 0 ? bytes : [.. _external[index].Bytes, .. bytes];
+        if (index < 0) _external.Add((file, joined)); else _external[index] = (file, joined);
+        t.Message(TensorExternalData, new ProtobufWriter().String(EntryKey, "location").String(EntryValue, file));
+        t.Message(TensorExternalData, new ProtobufWriter().String(EntryKey, "offset").String(EntryValue, offset.ToString()));
+        t.Message(TensorExternalData, new ProtobufWriter().String(EntryKey, "length").String(EntryValue, bytes.Length.ToString()));
+        t.Int64(TensorDataLocation, 1);
     }
 
     /// <summary>A graph input; a null dim is symbolic.</summary>

@@ -103,24 +103,27 @@ internal static class OnnxTensorData
         return [.. data];
     }
 
-    /// <summary>Reads an INT8 or UINT8 tensor (quantized weights and their zero points) from raw_data or int32_data.</summary>
+    /// <summary>Reads an INT8 or UINT8 tensor (quantized weights and their zero points) from raw_data, int32_data or an external file.</summary>
     public static int[] ReadBytes(OnnxTensorProto t, OnnxModelProto model, string modelPath)
     {
         int count = ElementCount(t, modelPath);
         if (t.DataType is not (OnnxTensorProto.Int8 or OnnxTensorProto.UInt8))
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' is {OnnxTensorProto.TypeName(t.DataType)}, expected INT8 or UINT8.", modelPath, t.Name);
-        if (t.IsExternal || t.External.Count > 0)
-            throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' keeps its {OnnxTensorProto.TypeName(t.DataType)} values in an external file; " +
-                "quantized weights are read from the model itself only.", modelPath, t.Name);
         bool signed = t.DataType == OnnxTensorProto.Int8;
         // As in ReadFloats: the dims are checked against the values stored before anything is allocated.
+        if (t.IsExternal || t.External.Count > 0)
+        {
+            using SafeFileHandle file = OpenExternal(t, modelPath, count, out long offset, out string full);
+            var stored = new byte[count];
+            for (int read = 0, n; read < count; read += n)
+                if ((n = RandomAccess.Read(file, stored.AsSpan(read), offset + read)) == 0)
+                    throw new RnnFormatException($"{full}: external data of tensor '{t.Name}' ended after {read} of its {count} bytes.", full, t.Name);
+            return Widen(stored, signed);
+        }
         if (t.RawLength >= 0)
         {
             if (count != t.RawLength) throw Mismatch(t, modelPath, $"raw_data of {t.RawLength} bytes", $"{count} bytes");
-            var fromRaw = new int[count];
-            ReadOnlySpan<byte> raw = model.Bytes.AsSpan(t.RawOffset, t.RawLength);
-            for (int i = 0; i < count; i++) fromRaw[i] = signed ? (sbyte)raw[i] : raw[i];
-            return fromRaw;
+            return Widen(model.Bytes.AsSpan(t.RawOffset, t.RawLength), signed);
         }
         if (t.Int32Data.Count != count) throw Mismatch(t, modelPath, $"{t.Int32Data.Count} int32_data values", $"{count}");
         var values = new int[count];
@@ -137,10 +140,31 @@ internal static class OnnxTensorData
     private static RnnFormatException Mismatch(OnnxTensorProto t, string modelPath, string found, string expected) =>
         new($"{modelPath}: tensor '{t.Name}' with dims {Show(t.Dims)} holds {found}, expected {expected}.", modelPath, t.Name);
 
+    private static int[] Widen(ReadOnlySpan<byte> stored, bool signed)
+    {
+        var values = new int[stored.Length];
+        for (int i = 0; i < stored.Length; i++) values[i] = signed ? (sbyte)stored[i] : stored[i];
+        return values;
+    }
+
     private static float[] ReadExternal(OnnxTensorProto t, string modelPath, StoredFloatType type, int count)
     {
+        using SafeFileHandle file = OpenExternal(t, modelPath, (long)count * StoredFloatTypes.ByteSize(type), out long offset, out string full);
+        var values = new float[count];
+        LittleEndianFloatReader.Read(file, offset, type, values, full, t.Name);
+        return values;
+    }
+
+    /// <summary>
+    /// Opens the external file holding <paramref name="bytes"/> bytes of <paramref name="t"/>: its location resolved against
+    /// the model's folder (and kept inside it, as ONNX requires), its length and offset checked against the dims and the
+    /// file before anything is read.
+    /// </summary>
+    private static SafeFileHandle OpenExternal(OnnxTensorProto t, string modelPath, long bytes, out long offset, out string full)
+    {
         string? location = null;
-        long offset = 0, length = -1;
+        long length = -1;
+        offset = 0;
         foreach (var (key, value) in t.External)
         {
             switch (key)
@@ -155,21 +179,21 @@ internal static class OnnxTensorData
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' is stored externally but names no location.", modelPath, t.Name);
         // ONNX resolves the location against the model's folder and forbids leaving it.
         string directory = Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".";
-        string full = Path.GetFullPath(Path.Combine(directory, location));
+        full = Path.GetFullPath(Path.Combine(directory, location));
         if (Path.IsPathRooted(location) || !full.StartsWith(directory.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' names external data '{location}' outside the model's folder.", modelPath, t.Name);
-        long bytes = (long)count * StoredFloatTypes.ByteSize(type);
         if (length >= 0 && length != bytes)
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' with dims {Show(t.Dims)} has external_data length {length}, expected {bytes} bytes.", modelPath, t.Name);
         if (!File.Exists(full))
             throw new RnnFormatException($"{modelPath}: tensor '{t.Name}' is stored in '{full}', which does not exist.", full, t.Name);
-        using SafeFileHandle file = File.OpenHandle(full);
+        SafeFileHandle file = File.OpenHandle(full);
         long fileLength = RandomAccess.GetLength(file);
         if (offset > fileLength || fileLength - offset < bytes)
+        {
+            file.Dispose();
             throw new RnnFormatException(
                 $"{full}: external data of tensor '{t.Name}' needs bytes {offset}..{offset + bytes}, but the file has {fileLength}.", full, t.Name);
-        var values = new float[count];
-        LittleEndianFloatReader.Read(file, offset, type, values, full, t.Name);
-        return values;
+        }
+        return file;
     }
 }

@@ -103,6 +103,76 @@ public class OnnxQuantizedLstmTests
         for (int i = 0; i < expected.Y.Length; i++) Assert.True(Math.Abs(int8.Y[i] - expected.Y[i]) < 0.03, $"Y[{i}]: {int8.Y[i]} vs {expected.Y[i]}");
     }
 
+    /// <summary>W and R in an external data file (what ONNX writers do with large weights) load as when they are inline.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ExternalQuantizedWeightsLoadAsInlineOnes(bool unsigned)
+    {
+        const int T = 4, B = 2, I = 5, H = 3;
+        var rng = new Random(23);
+        OnnxNodeSpec spec = OnnxNodeSpec.Random("LSTM", I, H, "bidirectional", seed: 9);
+        Quantized w = Quantize(rng, 2, I, 4 * H, unsigned, true), r = Quantize(rng, 2, H, 4 * H, unsigned, false);
+        using var tmp = new TempDirectory();
+        string inlinePath = tmp.File("inline.onnx"), externalPath = tmp.File("external.onnx");
+        QuantizedGraph(spec, w, r).Save(inlinePath);
+        QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", w.Dims, w.Bytes, w.DataType, OnnxGraphWriter.Storage.External, "q.bin");
+            g.Initializer("R", r.Dims, r.Bytes, r.DataType, OnnxGraphWriter.Storage.External, "q.bin");
+            g.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        }).Save(externalPath);
+        Assert.Equal(w.Bytes.Length + r.Bytes.Length, new FileInfo(tmp.File("q.bin")).Length);
+
+        float[] x = OnnxRunner.RandomTensor(T * B * I, 4);
+        using RnnModel inline = RnnModel.Load(inlinePath), external = RnnModel.Load(externalPath);
+        var expected = OnnxRunner.Run(inline, x, T, B, default, null, null);
+        var actual = OnnxRunner.Run(external, x, T, B, default, null, null);
+        Assert.Equal(expected.Y, actual.Y);
+        Assert.Contains(expected.Y, v => v != 0);
+    }
+
+    [Fact]
+    public void BadExternalQuantizedWeightsAreNamed()
+    {
+        const int I = 4, H = 2;
+        var rng = new Random(29);
+        OnnxNodeSpec spec = OnnxNodeSpec.Random("LSTM", I, H, seed: 11);
+        Quantized w = Quantize(rng, 1, I, 4 * H, false, false), r = Quantize(rng, 1, H, 4 * H, false, false);
+        OnnxGraphWriter External() => QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", w.Dims, w.Bytes, w.DataType).Initializer("R", r.Dims, r.Bytes, r.DataType, OnnxGraphWriter.Storage.External, "r.bin");
+            g.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        });
+        using var tmp = new TempDirectory();
+        string path = tmp.File("m.onnx");
+
+        External().Save(path);
+        File.WriteAllBytes(tmp.File("r.bin"), r.Bytes[..^3]); // shorter than R's dims say
+        var shortFile = Assert.Throws<RnnFormatException>(() => RnnModel.Load(path));
+        Assert.Contains("tensor 'R' needs bytes 0..16, but the file has 13", shortFile.Message);
+
+        File.Delete(tmp.File("r.bin"));
+        var missing = Assert.Throws<RnnFormatException>(() => RnnModel.Load(path));
+        Assert.Contains("tensor 'R' is stored in", missing.Message);
+        Assert.Contains("which does not exist", missing.Message);
+
+        // External data claiming more elements than the file could hold is refused before anything of that size exists.
+        var claims = QuantizedGraph(spec, w, r, g =>
+        {
+            g.Initializer("W", [1, 100_000_000, 4 * H], w.Bytes, w.DataType, OnnxGraphWriter.Storage.External, "w.bin").Initializer("R", r.Dims, r.Bytes, r.DataType);
+            g.Initializer("W_scale", w.ScaleDims, w.Scale).Initializer("W_zero_point", w.ScaleDims, w.Zero, w.DataType);
+            g.Initializer("R_scale", r.ScaleDims, r.Scale).Initializer("R_zero_point", r.ScaleDims, r.Zero, r.DataType);
+        });
+        claims.Save(path);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var big = Assert.Throws<RnnFormatException>(() => RnnModel.Load(path));
+        Assert.Contains("tensor 'W' with dims (1, 100000000, 8) has external_data length 32, expected 800000000 bytes", big.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 8 << 20, "the refusal allocated 8 MB or more");
+    }
+
     private static void LoadFails(OnnxGraphWriter g, string mustMention)
     {
         using var tmp = new TempDirectory();
