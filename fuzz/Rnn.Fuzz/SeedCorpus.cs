@@ -182,7 +182,7 @@ internal static class SeedCorpus
     /// <summary>
     /// ONNX models: a few of tests/onnx-ort's one-node cases (every operator and direction, layout 1, no B, peepholes,
     /// input_forget, clip, both GRU forms, explicit activations, omitted outputs), one with float_data initializers and
-    /// a two-layer LSTM stack as torch.onnx.export writes it (LSTM, Squeeze, LSTM).
+    /// a two-layer LSTM stack as torch.onnx.export writes it (LSTM, Squeeze, LSTM), and ONNX Runtime's quantized LSTM.
     /// </summary>
     private static void OnnxModels(string dir, string onnxOrt)
     {
@@ -211,6 +211,36 @@ internal static class SeedCorpus
             .Initializer("W1", [1, 12, 3], Ramp(36)).Initializer("R1", [1, 12, 3], r).Initializer("B1", [1, 24], b)
             .Input("X", [null, null, 2]).Input("axes", [1]).Output("Y1", [null, 1, null, 3]);
         File.WriteAllBytes(Path.Combine(dir, "ours-lstm-stack.onnx"), stack.ToBytes());
+        QuantizedLstm(dir, "ours-dq-lstm-int8-per-column.onnx", OnnxGraphWriter.Int8, directions: 1, perColumn: true);
+        QuantizedLstm(dir, "ours-dq-lstm-uint8-bidirectional.onnx", OnnxGraphWriter.UInt8, directions: 2, perColumn: false);
+    }
+
+    /// <summary>ONNX Runtime's DynamicQuantizeLSTM (I = 2, H = 3): W (D, 2, 12) and R (D, 3, 12) as INT8 or UINT8, their
+    /// scales and zero points per direction or per column.</summary>
+    private static void QuantizedLstm(string dir, string file, int dataType, int directions, bool perColumn)
+    {
+        const int I = 2, H = 3, G = 4 * H;
+        byte[] Bytes(int n)
+        {
+            var a = new byte[n];
+            for (int i = 0; i < n; i++) a[i] = dataType == OnnxGraphWriter.Int8 ? (byte)(sbyte)(i * 37 % 255 - 127) : (byte)(i * 37 % 256);
+            return a;
+        }
+        long[] scaleDims = perColumn ? [directions, G] : [directions];
+        int scales = perColumn ? directions * G : directions;
+        var scale = new float[scales];
+        for (int i = 0; i < scales; i++) scale[i] = 0.01f + 0.001f * i;
+        var zero = new byte[scales];
+        if (dataType == OnnxGraphWriter.UInt8) zero.AsSpan().Fill(128);
+        var g = new OnnxGraphWriter("dq_lstm");
+        g.Node("com.microsoft", "DynamicQuantizeLSTM", "qlstm",
+            ["X", "W", "R", "B", "", "", "", "", "W_scale", "W_zero_point", "R_scale", "R_zero_point"], ["Y", "Y_h", "Y_c"],
+            ("hidden_size", (long)H), ("direction", directions == 2 ? "bidirectional" : "forward"));
+        g.Initializer("W", [directions, I, G], Bytes(directions * I * G), dataType).Initializer("R", [directions, H, G], Bytes(directions * H * G), dataType);
+        g.Initializer("W_scale", scaleDims, scale).Initializer("W_zero_point", scaleDims, zero, dataType);
+        g.Initializer("R_scale", scaleDims, scale).Initializer("R_zero_point", scaleDims, zero, dataType);
+        g.Initializer("B", [directions, 8 * H], Ramp(directions * 8 * H)).Input("X", [null, null, I]);
+        File.WriteAllBytes(Path.Combine(dir, file), g.ToBytes());
     }
 
     private static float[] Ramp(int n)
