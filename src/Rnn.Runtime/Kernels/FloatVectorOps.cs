@@ -75,9 +75,10 @@ internal unsafe interface IFloatVectorOps<TVector>
     static abstract TVector Sigmoid(TVector x);
     static abstract TVector Tanh(TVector x);
 
-    /// <summary>2·Count bfloat16 values from <paramref name="source"/> (aligned for the vector widths), widened
-    /// to float32: the first Count into <paramref name="low"/>, the rest into <paramref name="high"/>.</summary>
-    static abstract void WidenBf16(ushort* source, out TVector low, out TVector high);
+    /// <summary>Count pairs of bfloat16 values from <paramref name="source"/> (aligned for the vector widths), widened
+    /// to float32: the first of each pair into <paramref name="even"/>, the second into <paramref name="odd"/>
+    /// (<see cref="PackedMatrixBf16"/>'s layout: a 32-bit lane is a column's even-k and odd-k weights).</summary>
+    static abstract void WidenBf16Pairs(ushort* source, out TVector even, out TVector odd);
 }
 
 /// <summary>Whether this process fuses a multiply-add in hardware. Read by the JIT and NativeAOT as a constant of the
@@ -156,12 +157,12 @@ internal readonly unsafe struct Vector512Ops : IDoubleWidening<Vector512<float>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Tanh(Vector512<float> x) => Activations.Tanh<Vector512Ops, Vector512<float>>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WidenBf16(ushort* source, out Vector512<float> low, out Vector512<float> high)
+    public static void WidenBf16Pairs(ushort* source, out Vector512<float> even, out Vector512<float> odd)
     {
-        // A bfloat16 is the top half of a float32. Each half widened straight from memory (vpmovzxwd zmm, m256), not
-        // loaded whole and split: two instructions per sixteen floats instead of three and a half.
-        low = Vector512.ShiftLeft(Avx512F.ConvertToVector512UInt32(Vector256.Load(source)), 16).AsSingle();
-        high = Vector512.ShiftLeft(Avx512F.ConvertToVector512UInt32(Vector256.Load(source + 16)), 16).AsSingle();
+        // A bfloat16 is the top half of a float32: the lane's low half shifted up is one, its high half masked the other.
+        Vector512<uint> lanes = Vector512.Load((uint*)source);
+        even = Vector512.ShiftLeft(lanes, 16).AsSingle();
+        odd = (lanes & Vector512.Create(0xFFFF0000u)).AsSingle();
     }
 }
 
@@ -230,12 +231,13 @@ internal readonly unsafe struct Vector256Ops : IDoubleWidening<Vector256<float>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Tanh(Vector256<float> x) => Activations.Tanh<Vector256Ops, Vector256<float>>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WidenBf16(ushort* source, out Vector256<float> low, out Vector256<float> high)
+    public static void WidenBf16Pairs(ushort* source, out Vector256<float> even, out Vector256<float> odd)
     {
-        // A bfloat16 is the top half of a float32. Each half widened straight from memory (vpmovzxwd ymm, m128), not
-        // loaded whole and split (a copy, an extract, two widens): two instructions per eight floats.
-        low = Vector256.ShiftLeft(Avx2.ConvertToVector256Int32(source).AsUInt32(), 16).AsSingle();
-        high = Vector256.ShiftLeft(Avx2.ConvertToVector256Int32(source + 8).AsUInt32(), 16).AsSingle();
+        Vector256<uint> lanes = Vector256.Load((uint*)source);
+        // As Vector128Ops: a byte shuffle (the shuffle port) moves the low halves up, not a shift on the multiply-add ports.
+        even = Avx2.Shuffle(lanes.AsByte(), Vector256.Create((byte)0x80, 0x80, 0, 1, 0x80, 0x80, 4, 5, 0x80, 0x80, 8, 9, 0x80, 0x80, 12, 13,
+            0x80, 0x80, 0, 1, 0x80, 0x80, 4, 5, 0x80, 0x80, 8, 9, 0x80, 0x80, 12, 13)).AsSingle();
+        odd = (lanes & Vector256.Create(0xFFFF0000u)).AsSingle();
     }
 }
 
@@ -312,26 +314,15 @@ internal readonly unsafe struct Vector128Ops : IDoubleWidening<Vector128<float>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Tanh(Vector128<float> x) => Activations.Tanh<Vector128Ops, Vector128<float>>(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WidenBf16(ushort* source, out Vector128<float> low, out Vector128<float> high)
+    public static void WidenBf16Pairs(ushort* source, out Vector128<float> even, out Vector128<float> odd)
     {
-        // A bfloat16 is the top half of a float32: interleaving zeros below each value makes the float in one
-        // instruction per half (punpcklwd / zip1), where widening and shifting takes two.
-        Vector128<ushort> bits = Vector128.Load(source);
-        if (Sse2.IsSupported)
-        {
-            low = Sse2.UnpackLow(Vector128<ushort>.Zero, bits).AsSingle();
-            high = Sse2.UnpackHigh(Vector128<ushort>.Zero, bits).AsSingle();
-        }
-        else if (AdvSimd.Arm64.IsSupported)
-        {
-            low = AdvSimd.Arm64.ZipLow(Vector128<ushort>.Zero, bits).AsSingle();
-            high = AdvSimd.Arm64.ZipHigh(Vector128<ushort>.Zero, bits).AsSingle();
-        }
-        else
-        {
-            low = Vector128.ShiftLeft(Vector128.WidenLower(bits), 16).AsSingle();
-            high = Vector128.ShiftLeft(Vector128.WidenUpper(bits), 16).AsSingle();
-        }
+        Vector128<uint> lanes = Vector128.Load((uint*)source);
+        // On x64 a byte shuffle moves the low halves up on the shuffle port, leaving the two ports the 128-bit
+        // multiply-adds and shifts share to the multiply-adds (a shift there measured 8 % slower on a Xeon).
+        even = Ssse3.IsSupported
+            ? Ssse3.Shuffle(lanes.AsByte(), Vector128.Create((byte)0x80, 0x80, 0, 1, 0x80, 0x80, 4, 5, 0x80, 0x80, 8, 9, 0x80, 0x80, 12, 13)).AsSingle()
+            : Vector128.ShiftLeft(lanes, 16).AsSingle();
+        odd = (lanes & Vector128.Create(0xFFFF0000u)).AsSingle();
     }
 }
 
@@ -390,9 +381,9 @@ internal readonly unsafe struct ScalarOps : IFloatVectorOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Tanh(float x) => Activations.Tanh(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WidenBf16(ushort* source, out float low, out float high)
+    public static void WidenBf16Pairs(ushort* source, out float even, out float odd)
     {
-        low = PackedMatrixBf16.FromBf16(source[0]);
-        high = PackedMatrixBf16.FromBf16(source[1]);
+        even = PackedMatrixBf16.FromBf16(source[0]);
+        odd = PackedMatrixBf16.FromBf16(source[1]);
     }
 }

@@ -44,7 +44,7 @@ internal static unsafe class GemvBf16
     /// <summary>
     /// Every group of 64 columns in calls of 4·Count columns (one with Vector512, sixteen with scalars), or 8·Count
     /// where the path keeps sixteen accumulators in registers (Vector128 with 32 registers: two calls a group, each
-    /// reading half of every 128-byte row instead of a quarter).
+    /// reading half of every 256-byte pair row instead of a quarter).
     /// </summary>
     private readonly struct Groups : IWidthKernel<Args>
     {
@@ -56,22 +56,22 @@ internal static unsafe class GemvBf16
             bool eight = TOps.Count > 1 && 8 * TOps.GemvPanels / TOps.Count >= 8;
             for (int g = 0; g < b.GroupCount; g++)
             {
-                ushort* group = b.Data + (long)g * b.K * G;
+                ushort* group = b.Data + g * b.GroupLength;
                 if (eight)
                 {
-                    for (int j = 0; j < G; j += 8 * TOps.Count) Columns<TOps, TVector, Count8>(args.X, group + j, b.K, args.Y + g * G + j);
+                    for (int j = 0; j < G; j += 8 * TOps.Count) Columns<TOps, TVector, Count8>(args.X, group + 2 * j, b.K, args.Y + g * G + j);
                 }
                 else
                 {
-                    for (int j = 0; j < G; j += 4 * TOps.Count) Columns<TOps, TVector, Count4>(args.X, group + j, b.K, args.Y + g * G + j);
+                    for (int j = 0; j < G; j += 4 * TOps.Count) Columns<TOps, TVector, Count4>(args.X, group + 2 * j, b.K, args.Y + g * G + j);
                 }
             }
         }
     }
 
     /// <summary>
-    /// V·Count columns of a group (V = 4 or 8 vectors, from <paramref name="w"/>, rows G values apart) into y: per
-    /// column an even-k and an odd-k multiply-add chain, added at the end, whatever V is (so every path agrees).
+    /// V·Count columns of a group (V = 4 or 8 vectors, from <paramref name="w"/>, pair rows 2·G values apart) into y:
+    /// per column an even-k and an odd-k multiply-add chain, added at the end, whatever V is (so every path agrees).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Columns<TOps, TVector, TVectors>(float* x, ushort* w, int k, float* y)
@@ -83,22 +83,21 @@ internal static unsafe class GemvBf16
         bool eight = TVectors.Value == 8;
         TVector e0 = default, e1 = default, e2 = default, e3 = default, e4 = default, e5 = default, e6 = default, e7 = default;
         TVector o0 = default, o1 = default, o2 = default, o3 = default, o4 = default, o5 = default, o6 = default, o7 = default;
-        // Pointers that step by a row pair, so every load is row + a constant (no per-iteration address arithmetic).
+        // Pointers that step by a pair row, so every load is row + a constant (no per-iteration address arithmetic).
         ushort* row = w;
         float* xk = x, pairsEnd = x + (k & ~1);
         for (; xk < pairsEnd; xk += 2, row += 2 * G)
         {
             TVector xe = TOps.Broadcast(xk[0]), xo = TOps.Broadcast(xk[1]);
-            Accumulate<TOps, TVector>(row, 0, xe, ref e0, ref e1, ref e2, ref e3);
-            if (eight) Accumulate<TOps, TVector>(row, 4 * n, xe, ref e4, ref e5, ref e6, ref e7);
-            Accumulate<TOps, TVector>(row, G, xo, ref o0, ref o1, ref o2, ref o3);
-            if (eight) Accumulate<TOps, TVector>(row, G + 4 * n, xo, ref o4, ref o5, ref o6, ref o7);
+            Accumulate<TOps, TVector>(row, 0, xe, xo, ref e0, ref e1, ref e2, ref e3, ref o0, ref o1, ref o2, ref o3);
+            if (eight) Accumulate<TOps, TVector>(row, 8 * n, xe, xo, ref e4, ref e5, ref e6, ref e7, ref o4, ref o5, ref o6, ref o7);
         }
         if ((k & 1) != 0)
         {
+            // The last pair holds only an even k (its odd half is zero, and there is no x for it).
             TVector xe = TOps.Broadcast(xk[0]);
-            Accumulate<TOps, TVector>(row, 0, xe, ref e0, ref e1, ref e2, ref e3);
-            if (eight) Accumulate<TOps, TVector>(row, 4 * n, xe, ref e4, ref e5, ref e6, ref e7);
+            AccumulateEven<TOps, TVector>(row, 0, xe, ref e0, ref e1, ref e2, ref e3);
+            if (eight) AccumulateEven<TOps, TVector>(row, 8 * n, xe, ref e4, ref e5, ref e6, ref e7);
         }
         TOps.Store(TOps.Add(e0, o0), ref *y, 0);
         TOps.Store(TOps.Add(e1, o1), ref *y, (nuint)n);
@@ -113,17 +112,43 @@ internal static unsafe class GemvBf16
         }
     }
 
-    /// <summary>c0..c3 += xv · (four vectors of bf16 weights from row + <paramref name="offset"/>, widened).</summary>
+    /// <summary>e0..e3 += xe · (even-k weights), o0..o3 += xo · (odd-k weights) of four vectors of columns, from the pair
+    /// row at row + <paramref name="offset"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate<TOps, TVector>(ushort* row, int offset, TVector xv, ref TVector c0, ref TVector c1, ref TVector c2, ref TVector c3)
+    private static void Accumulate<TOps, TVector>(ushort* row, int offset, TVector xe, TVector xo,
+        ref TVector e0, ref TVector e1, ref TVector e2, ref TVector e3, ref TVector o0, ref TVector o1, ref TVector o2, ref TVector o3)
         where TOps : struct, IFloatVectorOps<TVector>
         where TVector : struct
     {
-        TOps.WidenBf16(row + offset, out TVector a0, out TVector a1);
-        TOps.WidenBf16(row + offset + 2 * TOps.Count, out TVector a2, out TVector a3);
-        c0 = TOps.MultiplyAdd(xv, a0, c0);
-        c1 = TOps.MultiplyAdd(xv, a1, c1);
-        c2 = TOps.MultiplyAdd(xv, a2, c2);
-        c3 = TOps.MultiplyAdd(xv, a3, c3);
+        int n2 = 2 * TOps.Count;
+        TOps.WidenBf16Pairs(row + offset, out TVector a0, out TVector b0);
+        TOps.WidenBf16Pairs(row + offset + n2, out TVector a1, out TVector b1);
+        TOps.WidenBf16Pairs(row + offset + 2 * n2, out TVector a2, out TVector b2);
+        TOps.WidenBf16Pairs(row + offset + 3 * n2, out TVector a3, out TVector b3);
+        e0 = TOps.MultiplyAdd(xe, a0, e0);
+        e1 = TOps.MultiplyAdd(xe, a1, e1);
+        e2 = TOps.MultiplyAdd(xe, a2, e2);
+        e3 = TOps.MultiplyAdd(xe, a3, e3);
+        o0 = TOps.MultiplyAdd(xo, b0, o0);
+        o1 = TOps.MultiplyAdd(xo, b1, o1);
+        o2 = TOps.MultiplyAdd(xo, b2, o2);
+        o3 = TOps.MultiplyAdd(xo, b3, o3);
+    }
+
+    /// <summary>The even half of <see cref="Accumulate"/>, for the last pair of an odd K.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateEven<TOps, TVector>(ushort* row, int offset, TVector xe, ref TVector e0, ref TVector e1, ref TVector e2, ref TVector e3)
+        where TOps : struct, IFloatVectorOps<TVector>
+        where TVector : struct
+    {
+        int n2 = 2 * TOps.Count;
+        TOps.WidenBf16Pairs(row + offset, out TVector a0, out _);
+        TOps.WidenBf16Pairs(row + offset + n2, out TVector a1, out _);
+        TOps.WidenBf16Pairs(row + offset + 2 * n2, out TVector a2, out _);
+        TOps.WidenBf16Pairs(row + offset + 3 * n2, out TVector a3, out _);
+        e0 = TOps.MultiplyAdd(xe, a0, e0);
+        e1 = TOps.MultiplyAdd(xe, a1, e1);
+        e2 = TOps.MultiplyAdd(xe, a2, e2);
+        e3 = TOps.MultiplyAdd(xe, a3, e3);
     }
 }

@@ -4,8 +4,11 @@ namespace Rnn.Runtime.Kernels;
 
 /// <summary>
 /// A right-hand operand B (K × N) in bfloat16 for <see cref="GemvBf16"/>: columns in groups of
-/// <see cref="GroupWidth"/>, each group stored k-major (row k of a group is 64 contiguous bf16, two cache lines),
-/// so a matrix-vector product reads the whole matrix as one sequential stream. Columns past N are zero.
+/// <see cref="GroupWidth"/>, each group stored by pairs of rows: pair p is 64 columns × (B[2p, n], B[2p+1, n]), four
+/// cache lines, so a matrix-vector product reads the whole matrix as one sequential stream. Each 32-bit lane holds one
+/// column's even-k value in its low half and odd-k value in its high half: a shift left makes the first a float32 and
+/// a mask the second (two instructions per two vectors of floats, where widening each half takes four). Columns past
+/// N, and the odd half of the last pair when K is odd, are zero.
 /// </summary>
 internal sealed unsafe class PackedMatrixBf16 : IDisposable
 {
@@ -37,16 +40,24 @@ internal sealed unsafe class PackedMatrixBf16 : IDisposable
         K = cols;
         N = rows;
         PaddedN = PaddedWidth(rows);
-        nuint bytes = (nuint)((long)PaddedN * K * sizeof(ushort));
+        nuint bytes = (nuint)((long)PaddedN * PairedK * sizeof(ushort));
         _data = (ushort*)NativeMemory.AlignedAlloc(bytes, 64);
         NativeMemory.Clear(_data, bytes);
         for (int n = 0; n < rows; n++)
         {
-            ushort* column = _data + (long)(n / GroupWidth) * K * GroupWidth + n % GroupWidth;
             ReadOnlySpan<float> row = weight.Slice(n * cols, cols);
-            for (int k = 0; k < cols; k++) column[(long)k * GroupWidth] = ToBf16(row[k]);
+            for (int k = 0; k < cols; k++) _data[Index(k, n)] = ToBf16(row[k]);
         }
     }
+
+    /// <summary>K rounded up to whole pairs of rows.</summary>
+    internal int PairedK => (K + 1) & ~1;
+
+    /// <summary>Ushorts of one group: every pair of rows.</summary>
+    internal long GroupLength => (long)PairedK * GroupWidth;
+
+    /// <summary>Where B[k, n] is stored.</summary>
+    private long Index(int k, int n) => n / GroupWidth * GroupLength + (long)(k / 2) * 2 * GroupWidth + 2 * (n % GroupWidth) + (k & 1);
 
     /// <summary>Round to nearest even; NaN stays NaN (weights are checked finite at load anyway).</summary>
     public static ushort ToBf16(float value)
@@ -66,7 +77,7 @@ internal sealed unsafe class PackedMatrixBf16 : IDisposable
         {
             ObjectDisposedException.ThrowIf(IsDisposed, this);
             if ((uint)k >= (uint)K || (uint)n >= (uint)PaddedN) throw new ArgumentOutOfRangeException(nameof(n), $"({k}, {n}) is outside {K} x {PaddedN}.");
-            return FromBf16(_data[(long)(n / GroupWidth) * K * GroupWidth + (long)k * GroupWidth + n % GroupWidth]);
+            return FromBf16(_data[Index(k, n)]);
         }
     }
 

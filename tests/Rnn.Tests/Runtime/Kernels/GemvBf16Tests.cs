@@ -34,6 +34,31 @@ public class GemvBf16Tests
         }
     }
 
+    /// <summary>Pairs of rows interleaved per column: every weight lands where the indexer (and the kernels) read it,
+    /// an odd K's last pair and the columns past N stay zero.</summary>
+    [Theory]
+    [InlineData(5, 70)]
+    [InlineData(8, 64)]
+    [InlineData(1, 1)]
+    public void PackingKeepsEveryWeightRounded(int k, int n)
+    {
+        float[] w = ReferenceRnn.RandomFloats(n * k, 7);
+        using var packed = new PackedMatrixBf16(w, n, k);
+        for (int kk = 0; kk < k; kk++)
+        {
+            for (int j = 0; j < n; j++) Assert.Equal(PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[j * k + kk])), packed[kk, j]);
+            for (int j = n; j < packed.PaddedN; j++) Assert.Equal(0f, packed[kk, j]);
+        }
+        // Every stored value is one of the weights or padding: as many non-zero values as non-zero rounded weights.
+        int stored = 0, expected = 0;
+        unsafe
+        {
+            for (long i = 0; i < (long)packed.PaddedN * ((k + 1) & ~1); i++) if (packed.Data[i] != 0) stored++;
+        }
+        foreach (float v in w) if (PackedMatrixBf16.ToBf16(v) != 0) expected++;
+        Assert.Equal(expected, stored);
+    }
+
     [Fact]
     public void RoundingIsToNearestEven()
     {
