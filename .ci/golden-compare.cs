@@ -6,13 +6,16 @@
 //   OUTPUT_DIR/CASE/KERNEL/ holds another machine's `rnn run --precision int8` outputs (y.npy, hn.npy, [cn.npy]);
 //   they must equal, bit for bit, the int8 outputs computed here (integer sums are exact on every kernel, and the
 //   float work around them is the same on every path that fuses multiply-add).
+// bfloat16: the same with --bf16 and `rnn run --precision bf16` outputs: every vector path sums a bf16 product in the
+//   same order with fused multiply-adds, so another machine's vector path must give this machine's bits too.
 #:project ../src/Rnn.Runtime/Rnn.Runtime.csproj
 #:property PublishAot=false
 using System.Text.Json;
 using Rnn.Runtime;
 using Rnn.Runtime.IO;
 
-if (args.Length >= 4 && args[0] == "--int8") return CompareInt8(args[1], args[2], args[3..]);
+if (args.Length >= 4 && args[0] == "--int8") return CompareExactly(WeightPrecision.Int8, args[1], args[2], args[3..]);
+if (args.Length >= 4 && args[0] == "--bf16") return CompareExactly(WeightPrecision.BFloat16, args[1], args[2], args[3..]);
 if (args.Length < 3) { Console.Error.WriteLine("usage: golden-compare GOLDEN_DIR OUTPUT_DIR CASE..."); return 2; }
 string golden = args[0], outputs = args[1];
 int failures = 0, checkedValues = 0;
@@ -64,17 +67,18 @@ static float[] ReadNpy(string path)
     return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(start)).ToArray();
 }
 
-// Runs each case's weights at WeightPrecision.Int8 here and compares the other machine's outputs bit for bit.
-static int CompareInt8(string golden, string outputs, string[] runs)
+// Runs each case's weights at the precision here and compares the other machine's outputs bit for bit.
+static int CompareExactly(WeightPrecision precision, string golden, string outputs, string[] runs)
 {
     int mismatches = 0, values = 0;
+    string label = precision == WeightPrecision.Int8 ? "int8" : "bf16";
     foreach (string run in runs)
     {
         string name = run.Split('/')[0], g = Path.Combine(golden, name), o = Path.Combine(outputs, run);
         using JsonDocument manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(g, "manifest.json")));
         int T = manifest.RootElement.GetProperty("seq_len").GetInt32(), B = manifest.RootElement.GetProperty("batch").GetInt32();
         using RnnModel model = RnnModel.Load(Path.Combine(g, "weights.safetensors"));
-        using RnnSession session = model.CreateSession(T, B, WeightPrecision.Int8);
+        using RnnSession session = model.CreateSession(T, B, precision);
         bool lstm = model.Cell == CellKind.Lstm;
         int state = model.NumLayers * model.Directions * B * model.HiddenSize;
         var y = new float[T * B * model.Directions * model.HiddenSize];
@@ -88,14 +92,14 @@ static int CompareInt8(string golden, string outputs, string[] runs)
             for (int i = 0; there.Length == here.Length && i < here.Length && at < 0; i++)
                 if (BitConverter.SingleToInt32Bits(here[i]) != BitConverter.SingleToInt32Bits(there[i])) at = i;
             if (there.Length != here.Length)
-                Console.Error.WriteLine($"golden-compare: int8 {run}/{f}: {there.Length} values, expected {here.Length}");
+                Console.Error.WriteLine($"golden-compare: {label} {run}/{f}: {there.Length} values, expected {here.Length}");
             else if (at >= 0)
-                Console.Error.WriteLine($"golden-compare: int8 {run}/{f}[{at}] = {there[at]:R}, this machine's int8 gives {here[at]:R} (not bit for bit)");
+                Console.Error.WriteLine($"golden-compare: {label} {run}/{f}[{at}] = {there[at]:R}, this machine's {label} gives {here[at]:R} (not bit for bit)");
             else { values += here.Length; continue; }
             mismatches++;
         }
     }
-    Console.WriteLine($"golden-compare: int8 {runs.Length} runs, {values} values equal bit for bit, {mismatches} outputs differ");
+    Console.WriteLine($"golden-compare: {label} {runs.Length} runs, {values} values equal bit for bit, {mismatches} outputs differ");
     return mismatches == 0 ? 0 : 1;
 }
 
