@@ -112,6 +112,8 @@ internal static class BenchCommand
         double gflops = 2 * weightBytes / bytesPerWeight * batch / (median * 1e3);
         double gigabytesPerSecond = weightBytes / (median * 1e3); // the roofline: weight bytes read per step / step time
 
+        // The integer kernel an int8 stream runs, as RNN_INT8_KERNEL names it.
+        string? int8Kernel = precision == WeightPrecision.Int8 ? Int8Kernels.Name(Int8Kernels.For(model.KernelPath)) : null;
         if (json)
         {
             JsonLine.Write(writer =>
@@ -124,7 +126,7 @@ internal static class BenchCommand
                 writer.WriteNumber("steps", steps);
                 writer.WriteString("kernel", model.KernelPath.ToString());
                 writer.WriteString("precision", Bench.BenchPrecisions.Name(precision));
-                if (precision == WeightPrecision.Int8) writer.WriteString("int8_kernel", Int8Kernels.Name(Int8Kernels.For(model.KernelPath)));
+                if (int8Kernel is not null) writer.WriteString("int8_kernel", int8Kernel);
                 writer.WriteNumber("median_us", Math.Round(median, 3));
                 writer.WriteNumber("p99_us", Math.Round(p99, 3));
                 writer.WriteNumber("alloc_bytes_per_step", bytesPerStep);
@@ -135,7 +137,7 @@ internal static class BenchCommand
         }
         else
         {
-            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}{(precision == WeightPrecision.Int8 ? $" (int8: {Int8Kernels.Name(Int8Kernels.For(model.KernelPath))})" : "")}, {Bench.BenchPrecisions.Name(precision)} weights");
+            Console.WriteLine($"{model.NumLayers}-layer {model.Cell.ToName()}, input {model.InputSize}, hidden {model.HiddenSize}, {batch} stream(s), kernel {model.KernelPath}{(int8Kernel is null ? "" : $" (int8: {int8Kernel})")}, {Bench.BenchPrecisions.Name(precision)} weights");
             Console.WriteLine($"  step: median {median:F2} µs, p99 {p99:F2} µs over {steps} steps ({gflops:F1} GFLOP/s, {weightBytes / 1048576:F2} MiB of weights, {gigabytesPerSecond:F1} GB/s)");
             Console.WriteLine($"  allocated: {bytesPerStep:F1} bytes per step");
         }

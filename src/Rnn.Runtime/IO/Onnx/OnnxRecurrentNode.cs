@@ -191,11 +191,15 @@ internal sealed class OnnxRecurrentNode
         return values;
     }
 
-    /// <summary>The stored tensor of a required weight input (W, R, B, P): refused when absent or a graph input.</summary>
-    private static OnnxTensorProto StoredWeight(OnnxModelProto model, OnnxNodeProto node, int position, string role, string at, string path)
+    /// <summary>The stored tensor of a required weight input (W, R, B, P, and a quantized weight's scale and zero point,
+    /// which <paramref name="requiredBy"/> names): refused when absent or a graph input.</summary>
+    private static OnnxTensorProto StoredWeight(OnnxModelProto model, OnnxNodeProto node, int position, string role, string at, string path,
+        string? requiredBy = null)
     {
         string name = node.Input(position);
-        if (name.Length == 0) throw new RnnFormatException($"{at} has no input {role} (required).", path, node.Name);
+        if (name.Length == 0)
+            throw new RnnFormatException(requiredBy is null ? $"{at} has no input {role} (required)." : $"{at} has no {role} (required by {requiredBy}).",
+                path, node.Name);
         return Constant(model, name, role, at, path)
             ?? throw new RnnFormatException($"{at}: input {role} '{name}' is a graph input with no initializer: " +
                 "the weights must be stored in the model.", path, name);
@@ -228,12 +232,8 @@ internal sealed class OnnxRecurrentNode
 
         string scaleName = node.Input(scalePosition), zeroName = node.Input(zeroPosition);
         string scaleRole = role + "_scale", zeroRole = role + "_zero_point";
-        if (scaleName.Length == 0 || zeroName.Length == 0)
-            throw new RnnFormatException($"{at} has no {(scaleName.Length == 0 ? scaleRole : zeroRole)} (required by {node.OpType}).", path, node.Name);
-        OnnxTensorProto scaleTensor = Constant(model, scaleName, scaleRole, at, path)
-            ?? throw new RnnFormatException($"{at}: {scaleRole} '{scaleName}' is a graph input with no initializer.", path, scaleName);
-        OnnxTensorProto zeroTensor = Constant(model, zeroName, zeroRole, at, path)
-            ?? throw new RnnFormatException($"{at}: {zeroRole} '{zeroName}' is a graph input with no initializer.", path, zeroName);
+        OnnxTensorProto scaleTensor = StoredWeight(model, node, scalePosition, scaleRole, at, path, requiredBy: node.OpType);
+        OnnxTensorProto zeroTensor = StoredWeight(model, node, zeroPosition, zeroRole, at, path, requiredBy: node.OpType);
         bool perColumn = scaleTensor.Dims.Count == 2;
         if (!(scaleTensor.Dims.Count == 1 && scaleTensor.Dims[0] == directions) && !(perColumn && scaleTensor.Dims[0] == directions && scaleTensor.Dims[1] == gates))
             throw new RnnFormatException($"{at}: {scaleRole} '{scaleName}' has dims {OnnxTensorData.Show(scaleTensor.Dims)}, expected ({directions}) or ({directions}, {gates}).",
