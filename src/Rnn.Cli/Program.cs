@@ -6,6 +6,7 @@ var root = new RootCommand("rnn — recurrent neural networks (RNN, LSTM, GRU) f
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(GradCommand.Create());
+root.Subcommands.Add(QuantizeCommand.Create());
 root.Subcommands.Add(CharLmCommand.Create());
 root.Subcommands.Add(ImdbCommand.Create());
 return CommandLine.Invoke(root, args);

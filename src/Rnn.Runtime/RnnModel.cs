@@ -2,6 +2,7 @@ using System.Buffers;
 using Rnn.Runtime.IO;
 using Rnn.Runtime.IO.Onnx;
 using Rnn.Runtime.Kernels;
+using Rnn.Runtime.Kernels.Int8;
 using Rnn.Runtime.Layers;
 
 namespace Rnn.Runtime;
@@ -173,15 +174,15 @@ public sealed partial class RnnModel : IDisposable
                 {
                     int inputSize = arch.LayerInputSize(l);
                     Span<float> wihSpan = wih.AsSpan(0, rows * inputSize), whhSpan = whh.AsSpan(0, rows * arch.HiddenSize);
-                    FiniteCheck.Read(source, arch.WeightIh(l, d), wihSpan);
-                    FiniteCheck.Read(source, arch.WeightHh(l, d), whhSpan);
+                    QuantizedWeight? storedIh = Int8StateDict.Read(source, arch.WeightIh(l, d), rows, inputSize, wihSpan);
+                    QuantizedWeight? storedHh = Int8StateDict.Read(source, arch.WeightHh(l, d), rows, arch.HiddenSize, whhSpan);
                     if (arch.HasBias)
                     {
                         FiniteCheck.Read(source, arch.BiasIh(l, d), bih);
                         FiniteCheck.Read(source, arch.BiasHh(l, d), bhh);
                     }
                     weights[l * arch.Directions + d] = new RecurrentLayerWeights(arch.Cell, inputSize, arch.HiddenSize, wihSpan, whhSpan, bih, bhh,
-                        Variant(source, arch, l, d), path);
+                        Variant(source, arch, l, d), path, storedIh, storedHh);
                 }
         }
         catch

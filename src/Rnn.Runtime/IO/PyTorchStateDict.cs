@@ -71,6 +71,9 @@ internal static class PyTorchStateDict
             {
                 Expect(source, arch.WeightIh(l, d), [rows, arch.LayerInputSize(l)], expected);
                 Expect(source, arch.WeightHh(l, d), [rows, arch.HiddenSize], expected);
+                // An I8 weight brings its row scales (Int8StateDict).
+                if (Int8StateDict.ExpectScale(source, arch.WeightIh(l, d), rows) is { } ihScale) expected.Add(ihScale);
+                if (Int8StateDict.ExpectScale(source, arch.WeightHh(l, d), rows) is { } hhScale) expected.Add(hhScale);
                 if (arch.HasBias)
                 {
                     Expect(source, arch.BiasIh(l, d), [rows], expected);

@@ -9,7 +9,7 @@ namespace Rnn.Runtime.IO;
 /// tensor data stays on disk and is read on demand with positional reads, converting F16/BF16 to float32.
 /// Reads are thread-safe. Dispose to close the file.
 /// </summary>
-public sealed class SafeTensorsFile : ITensorSource, IDisposable
+public sealed class SafeTensorsFile : ITensorSource, IInt8TensorSource, IDisposable
 {
     /// <summary>Largest header accepted, as in the reference reader: guards against a bogus length.</summary>
     internal const long MaxHeaderBytes = 100_000_000;
@@ -135,6 +135,15 @@ public sealed class SafeTensorsFile : ITensorSource, IDisposable
                 $"Safetensors file '{SourceName}': tensor '{name}' has dtype {entry.DType}, which cannot be read as float32 (supported: F32, F16, BF16).",
                 SourceName, name);
         LittleEndianFloatReader.Read(_file, _dataStart + entry.DataBegin, type, destination, SourceName, name);
+    }
+
+    bool IInt8TensorSource.IsInt8(string name) => _entries.TryGetValue(name, out SafeTensorsEntry? entry) && entry.DType == "I8";
+
+    void IInt8TensorSource.ReadInt8(string name, Span<sbyte> destination)
+    {
+        ObjectDisposedException.ThrowIf(_file.IsClosed, this);
+        SafeTensorsEntry entry = SafeTensorsEntry.CheckInt8(GetEntry(name), destination.Length, SourceName);
+        LittleEndianFloatReader.ReadExactly(_file, _dataStart + entry.DataBegin, System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination), SourceName, name);
     }
 
     /// <summary>Closes the file; tensors already read stay valid.</summary>

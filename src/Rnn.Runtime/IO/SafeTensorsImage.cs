@@ -8,7 +8,7 @@ namespace Rnn.Runtime.IO;
 /// <see cref="SafeTensorsFile"/>: the header's byte ranges must tile the data that follows it exactly. It reads from a
 /// pointer to bytes the caller keeps pinned, so it lives only as long as the load that made it and is never handed out.
 /// </summary>
-internal sealed unsafe class SafeTensorsImage : ITensorSource
+internal sealed unsafe class SafeTensorsImage : IInt8TensorSource
 {
     private readonly byte* _data;
     private readonly long _dataLength;
@@ -95,5 +95,16 @@ internal sealed unsafe class SafeTensorsImage : ITensorSource
             }
         }
         else LittleEndianFloatReader.Convert(type, bytes, destination);
+    }
+
+    public bool IsInt8(string name) => _entries.TryGetValue(name, out SafeTensorsEntry? entry) && entry.DType == "I8";
+
+    public void ReadInt8(string name, Span<sbyte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!_entries.TryGetValue(name, out SafeTensorsEntry? entry))
+            throw new RnnFormatException($"Safetensors data '{SourceName}' has no tensor '{name}'.", SourceName, name);
+        SafeTensorsEntry.CheckInt8(entry, destination.Length, SourceName);
+        new ReadOnlySpan<sbyte>(_data + entry.DataBegin, checked((int)(entry.DataEnd - entry.DataBegin))).CopyTo(destination);
     }
 }

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Rnn.Runtime.IO;
 
 /// <summary>
-/// Collects float32 tensors and writes them as one safetensors file, the way PyTorch's safetensors does:
+/// Collects float32 (and int8) tensors and writes them as one safetensors file, the way PyTorch's safetensors does:
 /// tensors sorted by name (ordinal), contiguous, little-endian, with a compact JSON header padded with
 /// spaces to a multiple of 8 bytes. <see cref="Save"/> replaces the target atomically.
 /// <code>
@@ -18,7 +18,8 @@ namespace Rnn.Runtime.IO;
 /// </summary>
 public sealed class SafeTensorsWriter
 {
-    private readonly Dictionary<string, (int[] Shape, float[] Data)> _tensors = new(StringComparer.Ordinal);
+    // Data is float[] (written as F32) or sbyte[] (I8).
+    private readonly Dictionary<string, (int[] Shape, Array Data)> _tensors = new(StringComparer.Ordinal);
 
     /// <summary>Strings stored under "__metadata__" (written only when not empty).</summary>
     public IDictionary<string, string> Metadata { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -29,15 +30,34 @@ public sealed class SafeTensorsWriter
     /// <summary>Adds a copy of <paramref name="data"/> (C order) as tensor <paramref name="name"/>.</summary>
     public void Add(string name, ReadOnlySpan<int> shape, ReadOnlySpan<float> data)
     {
+        CheckName(name);
+        TensorShapes.CheckValueCount(shape, data.Length, name);
+        AddChecked(name, shape, data.ToArray());
+    }
+
+    /// <summary>Adds a copy of <paramref name="data"/> (C order) as int8 tensor <paramref name="name"/> (dtype I8): the
+    /// quantized weights of an int8 file, each beside its "{name}_scale" float tensor, one scale per row.</summary>
+    public void Add(string name, ReadOnlySpan<int> shape, ReadOnlySpan<sbyte> data)
+    {
+        CheckName(name);
+        TensorShapes.CheckValueCount(shape, data.Length, name);
+        AddChecked(name, shape, data.ToArray());
+    }
+
+    private static void CheckName(string name)
+    {
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name == SafeTensorsHeader.MetadataKey)
             throw new ArgumentException($"'{SafeTensorsHeader.MetadataKey}' is reserved for metadata and cannot name a tensor.", nameof(name));
-        TensorShapes.CheckValueCount(shape, data.Length, name);
-        if (!_tensors.TryAdd(name, (shape.ToArray(), data.ToArray())))
+    }
+
+    private void AddChecked(string name, ReadOnlySpan<int> shape, Array data)
+    {
+        if (!_tensors.TryAdd(name, (shape.ToArray(), data)))
             throw new ArgumentException($"Tensor '{name}' was already added.", nameof(name));
     }
 
-    /// <summary>Adds every tensor of <paramref name="source"/>, read as float32.</summary>
+    /// <summary>Adds every tensor of <paramref name="source"/>, read as float32 (an I8 tensor of a safetensors file stays I8).</summary>
     public void AddAll(ITensorSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -45,10 +65,24 @@ public sealed class SafeTensorsWriter
         {
             if (!source.TryGetShape(name, out int[] shape))
                 throw new RnnFormatException($"'{source.SourceName}' lists tensor '{name}' but has no shape for it.", source.SourceName, name);
-            var data = new float[TensorShapes.ElementCountOfArgument(shape, nameof(source))];
-            source.Read(name, data);
-            Add(name, shape, data);
+            Copy(source, name, shape);
         }
+    }
+
+    /// <summary>Adds tensor <paramref name="name"/> of <paramref name="source"/> (of <paramref name="shape"/>) as stored: I8 as I8, floats as float32.</summary>
+    internal void Copy(ITensorSource source, string name, int[] shape)
+    {
+        long count = TensorShapes.ElementCountOfArgument(shape, nameof(source));
+        if (source is IInt8TensorSource int8 && int8.IsInt8(name))
+        {
+            var bytes = new sbyte[count];
+            int8.ReadInt8(name, bytes);
+            Add(name, shape, bytes);
+            return;
+        }
+        var data = new float[count];
+        source.Read(name, data);
+        Add(name, shape, data);
     }
 
     /// <summary>Writes the file to <paramref name="path"/>, replacing any file there only once it is complete.</summary>
@@ -74,7 +108,10 @@ public sealed class SafeTensorsWriter
         stream.Write(header);
         for (int i = header.Length; i < paddedLength; i++) stream.WriteByte((byte)' ');
         foreach (string name in names)
-            LittleEndianFloatWriter.Write(stream, _tensors[name].Data);
+        {
+            if (_tensors[name].Data is float[] floats) LittleEndianFloatWriter.Write(stream, floats);
+            else stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(((sbyte[])_tensors[name].Data).AsSpan()));
+        }
         stream.Flush();
     }
 
@@ -97,10 +134,11 @@ public sealed class SafeTensorsWriter
             long offset = 0;
             foreach (string name in sortedNames)
             {
-                (int[] shape, float[] data) = _tensors[name];
-                long end = offset + (long)data.Length * sizeof(float);
+                (int[] shape, Array data) = _tensors[name];
+                bool int8 = data is sbyte[];
+                long end = offset + (long)data.Length * (int8 ? sizeof(sbyte) : sizeof(float));
                 json.WriteStartObject(name);
-                json.WriteString("dtype", "F32");
+                json.WriteString("dtype", int8 ? "I8" : "F32");
                 json.WriteStartArray("shape");
                 foreach (int dim in shape) json.WriteNumberValue(dim);
                 json.WriteEndArray();

@@ -49,6 +49,8 @@ internal sealed class RecurrentLayerWeights : IDisposable
     private PackedMatrix? _resetGate, _resetGateGrouped, _candidate, _candidateGrouped;
     private PackedMatrixBf16? _resetGateBf16, _candidateBf16;
     private PackedMatrixInt8? _resetGateInt8, _candidateInt8;
+    // An int8 file's own q and scales for W_ih and W_hh (null when the weights came as floats, or after Update).
+    private QuantizedWeight? _storedIh, _storedHh;
 
     /// <summary>
     /// [W_ih | W_hh]ᵀ (K = I + H, N = G·H) for LSTM and Elman cells: a streaming step multiplies [x; h] by it in one
@@ -157,11 +159,24 @@ internal sealed class RecurrentLayerWeights : IDisposable
         {
             int rows = OperandRows(which);
             field ??= which == StepOperand
-                ? new PackedMatrixInt8(Unpacked(InputOperand), rows, InputSize, Unpacked(RecurrentOperand), HiddenSize)
-                : new PackedMatrixInt8(Unpacked(which), rows, OperandK(which));
+                ? new PackedMatrixInt8(Unpacked(InputOperand), rows, InputSize, Unpacked(RecurrentOperand), HiddenSize, stored1: _storedIh, stored2: _storedHh)
+                : new PackedMatrixInt8(Unpacked(which), rows, OperandK(which), stored1: Stored(which));
             return field;
         }
     }
+
+    /// <summary>The stored int8 rows of an operand other than the step's two-part one, if the weights came from an int8 file.</summary>
+    private QuantizedWeight? Stored(int which) => which switch
+    {
+        InputOperand => _storedIh,
+        RecurrentOperand => _storedHh,
+        ResetGateOperand => _storedHh?.Slice(0, 2 * HiddenSize),
+        CandidateOperand => _storedHh?.Slice(2 * HiddenSize, HiddenSize),
+        _ => null,
+    };
+
+    /// <summary>Whether W_ih and W_hh carry an int8 file's own q and scales (see <see cref="QuantizedWeight"/>).</summary>
+    internal bool HasStoredInt8 => _storedIh is not null || _storedHh is not null;
 
     /// <summary>PyTorch's b_ih as loaded, kept to write the weights back out.</summary>
     public ReadOnlySpan<float> BiasIh => _biasIh;
@@ -172,10 +187,11 @@ internal sealed class RecurrentLayerWeights : IDisposable
     /// <summary>wih is (G·H, I), whh is (G·H, H), both row-major as PyTorch stores them; biases (G·H).
     /// variant: ONNX's cell variants (null: PyTorch's cell); its peepholes, if any, are 3H. productPath: the kernel path
     /// that will run the one-row products (null: <see cref="KernelPaths.Default"/>), which sets how wide the grouped
-    /// copies' groups are; any path gives the same bits on any copy.</summary>
+    /// copies' groups are; any path gives the same bits on any copy. storedIh, storedHh: an int8 file's q and scales, of which wih and whh are
+    /// the dequantized values; int8 products then use them as stored.</summary>
     public RecurrentLayerWeights(CellKind cell, int inputSize, int hiddenSize,
         ReadOnlySpan<float> wih, ReadOnlySpan<float> whh, ReadOnlySpan<float> bih, ReadOnlySpan<float> bhh, CellVariant? variant = null,
-        KernelPath? productPath = null)
+        KernelPath? productPath = null, QuantizedWeight? storedIh = null, QuantizedWeight? storedHh = null)
     {
         variant ??= CellVariant.Plain;
         _productPath = productPath ?? KernelPaths.Default;
@@ -187,6 +203,12 @@ internal sealed class RecurrentLayerWeights : IDisposable
         if (wih.Length != rows * inputSize) throw new ArgumentException($"weight_ih has {wih.Length} elements, expected {rows} x {inputSize}.", nameof(wih));
         if (whh.Length != rows * hiddenSize) throw new ArgumentException($"weight_hh has {whh.Length} elements, expected {rows} x {hiddenSize}.", nameof(whh));
         if (bih.Length != rows || bhh.Length != rows) throw new ArgumentException($"biases have {bih.Length} and {bhh.Length} elements, expected {rows}.");
+        if (storedIh is not null && (storedIh.Rows != rows || storedIh.K != inputSize))
+            throw new ArgumentException($"stored int8 weight_ih is {storedIh.Rows} x {storedIh.K}, expected {rows} x {inputSize}.", nameof(storedIh));
+        if (storedHh is not null && (storedHh.Rows != rows || storedHh.K != hiddenSize))
+            throw new ArgumentException($"stored int8 weight_hh is {storedHh.Rows} x {storedHh.K}, expected {rows} x {hiddenSize}.", nameof(storedHh));
+        _storedIh = storedIh;
+        _storedHh = storedHh;
         Cell = cell;
         Variant = variant;
         InputSize = inputSize;
@@ -214,6 +236,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
         InputWeights.RepackFromWeight(wih);
         RecurrentWeights.RepackFromWeight(whh);
         ReleaseLazyCopies();
+        _storedIh = _storedHh = null; // the new floats are no file's dequantized values
         bih.CopyTo(_biasIh);
         bhh.CopyTo(_biasHh);
         FoldBiases();

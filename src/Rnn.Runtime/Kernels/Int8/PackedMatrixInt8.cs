@@ -66,9 +66,12 @@ internal sealed unsafe class PackedMatrixInt8 : IDisposable
 
     /// <summary>
     /// Quantizes and packs <paramref name="first"/> (rows × k1, row-major) and, if <paramref name="k2"/> &gt; 0,
-    /// <paramref name="second"/> (rows × k2) as a second part with its own row scales.
+    /// <paramref name="second"/> (rows × k2) as a second part with its own row scales. A part given as stored int8
+    /// (<paramref name="stored1"/>, <paramref name="stored2"/>: the q and scales of an int8 file, whose dequantized
+    /// values are the floats) is packed as stored, row by row, except rows holding -128, which are quantized from the floats.
     /// </summary>
-    public PackedMatrixInt8(ReadOnlySpan<float> first, int rows, int k1, ReadOnlySpan<float> second = default, int k2 = 0)
+    public PackedMatrixInt8(ReadOnlySpan<float> first, int rows, int k1, ReadOnlySpan<float> second = default, int k2 = 0,
+        QuantizedWeight? stored1 = null, QuantizedWeight? stored2 = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rows);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k1);
@@ -77,6 +80,8 @@ internal sealed unsafe class PackedMatrixInt8 : IDisposable
             throw new ArgumentException($"Weight has {first.Length} elements, expected {rows} x {k1}.", nameof(first));
         if (second.Length != (long)rows * k2)
             throw new ArgumentException($"Second weight has {second.Length} elements, expected {rows} x {k2}.", nameof(second));
+        CheckStored(stored1, rows, k1, nameof(stored1));
+        CheckStored(stored2, rows, k2, nameof(stored2));
         N = rows;
         PaddedN = PackedMatrix.RoundUp(rows, GroupWidth);
         K1 = k1;
@@ -93,14 +98,33 @@ internal sealed unsafe class PackedMatrixInt8 : IDisposable
         var q = new sbyte[Math.Max(k1, k2)];
         for (int n = 0; n < rows; n++)
         {
-            _scale1[n] = QuantizeWeightRow(first.Slice(n * k1, k1), q);
-            _compensation1[n] = Place(q.AsSpan(0, k1), n, 0);
+            _scale1[n] = RowOf(first.Slice(n * k1, k1), stored1, n, q, out ReadOnlySpan<sbyte> row);
+            _compensation1[n] = Place(row, n, 0);
             if (k2 > 0)
             {
-                _scale2[n] = QuantizeWeightRow(second.Slice(n * k2, k2), q);
-                _compensation2[n] = Place(q.AsSpan(0, k2), n, Quads1);
+                _scale2[n] = RowOf(second.Slice(n * k2, k2), stored2, n, q, out row);
+                _compensation2[n] = Place(row, n, Quads1);
             }
         }
+    }
+
+    private static void CheckStored(QuantizedWeight? stored, int rows, int k, string name)
+    {
+        if (stored is not null && (stored.Rows != rows || stored.K != k))
+            throw new ArgumentException($"Stored int8 weight is {stored.Rows} x {stored.K}, expected {rows} x {k}.", name);
+    }
+
+    /// <summary>Row n's q (the stored one when it fits the kernels, else <paramref name="scratch"/> quantized from the floats) and its scale.</summary>
+    private static float RowOf(ReadOnlySpan<float> floats, QuantizedWeight? stored, int n, Span<sbyte> scratch, out ReadOnlySpan<sbyte> q)
+    {
+        if (stored is not null && stored.Fits(n))
+        {
+            q = stored.Row(n);
+            return stored.Scales[n];
+        }
+        float scale = QuantizeWeightRow(floats, scratch);
+        q = scratch.Slice(0, floats.Length);
+        return scale;
     }
 
     /// <summary>Writes one row's quantized weights into its group from quad <paramref name="firstQuad"/>; returns 128 · Σ q.</summary>
