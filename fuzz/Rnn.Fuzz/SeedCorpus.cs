@@ -54,6 +54,14 @@ internal static class SeedCorpus
         File.WriteAllBytes(Path.Combine(dir, "handmade-rnn-f16.safetensors"), HalfPrecision("F16"));
         File.WriteAllBytes(Path.Combine(dir, "handmade-rnn-bf16.safetensors"), HalfPrecision("BF16"));
         File.WriteAllBytes(Path.Combine(dir, "handmade-metadata-only.safetensors"), SafeTensorsBytes("""{"__metadata__":{"format":"pt"}}""", []));
+        // int8 files: the golden GRU as `rnn quantize` writes it, and an Elman RNN with an I8 W_hh whose row 1 holds -128.
+        using (SafeTensorsFile gru = SafeTensorsFile.Open(Path.Combine(golden, "gru_l1_uni", "weights.safetensors")))
+            Int8StateDict.Quantize(gru, null, out _, out _).Save(Path.Combine(dir, "ours-gru-int8.safetensors"));
+        var int8 = new SafeTensorsWriter();
+        int8.Add("weight_ih_l0", [2, 1], [0.5f, -0.25f]);
+        int8.Add("weight_hh_l0", [2, 2], [(sbyte)5, (sbyte)-127, (sbyte)-128, (sbyte)3]);
+        int8.Add("weight_hh_l0_scale", [2, 1], [0.01f, 0.002f]);
+        int8.Save(Path.Combine(dir, "ours-rnn-int8-min.safetensors"));
         _ = scratch;
     }
 

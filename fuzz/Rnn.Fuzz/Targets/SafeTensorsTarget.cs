@@ -5,12 +5,13 @@ namespace Rnn.Fuzz.Targets;
 
 /// <summary>
 /// A .safetensors file as `rnn run` / `rnn grad` / RnnModel.Load read it: open (header JSON, dtypes, shapes, offsets),
-/// every tensor read as float32, the metadata, then the PyTorch state_dict inferred and packed into a model.
+/// every tensor read as float32, the metadata, then the PyTorch state_dict inferred and packed into a model, and one
+/// int8 step (an int8 file's stored q and scales packed as they are).
 /// </summary>
 internal sealed class SafeTensorsTarget : FuzzTarget
 {
     public override string Name => "safetensors";
-    public override string Description => "SafeTensorsFile.Open, every tensor read as float32, RnnModel.FromTensors";
+    public override string Description => "SafeTensorsFile.Open, every tensor read as float32, RnnModel.FromTensors, an int8 step";
 
     public override void Run(ReadOnlySpan<byte> input, ScratchFolder scratch)
     {
@@ -25,5 +26,8 @@ internal sealed class SafeTensorsTarget : FuzzTarget
             if (file.GetDType(name) is "F32" or "F16" or "BF16") _ = file.ReadFloat32(name);
         }
         using RnnModel model = RnnModel.FromTensors(file);
+        if (model.Bidirectional) return;
+        using RnnStream stream = model.CreateStream(1, WeightPrecision.Int8);
+        stream.Step(new float[model.InputSize], new float[model.HiddenSize]);
     }
 }
