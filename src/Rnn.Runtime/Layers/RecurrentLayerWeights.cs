@@ -45,6 +45,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
     private readonly object _lazyCopiesLock = new();
     private PackedMatrix? _stepWeights, _inputGrouped, _recurrentGrouped;
     private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
+    private PackedMatrix? _recurrentRounded;
     private PackedMatrixInt8? _stepInt8, _inputInt8, _recurrentInt8;
     private PackedMatrix? _resetGate, _resetGateGrouped, _candidate, _candidateGrouped;
     private PackedMatrixBf16? _resetGateBf16, _candidateBf16;
@@ -73,6 +74,29 @@ internal sealed class RecurrentLayerWeights : IDisposable
     internal PackedMatrixBf16 StepWeightsBf16 => Bf16(ref _stepBf16, StepOperand);
     internal PackedMatrixBf16 InputWeightsBf16 => Bf16(ref _inputBf16, InputOperand);
     internal PackedMatrixBf16 RecurrentWeightsBf16 => Bf16(ref _recurrentBf16, RecurrentOperand);
+
+    /// <summary>
+    /// W_hhᵀ rounded to bfloat16 and held as float32 panels: a batched bfloat16 session's recurrence, where the float32
+    /// GEMM's register blocking makes it faster than widening the bfloat16 weights row by row (the same weights, its
+    /// own summation order). Made on first use.
+    /// </summary>
+    internal PackedMatrix RecurrentWeightsBf16Rounded
+    {
+        get
+        {
+            if (_recurrentRounded is { } ready) return ready;
+            lock (_lazyCopiesLock)
+            {
+                if (_recurrentRounded is null)
+                {
+                    float[] w = Unpacked(RecurrentOperand);
+                    for (int i = 0; i < w.Length; i++) w[i] = PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[i]));
+                    _recurrentRounded = PackedMatrix.FromWeight(w, OperandRows(RecurrentOperand), HiddenSize);
+                }
+                return _recurrentRounded;
+            }
+        }
+    }
 
     /// <summary>
     /// int8 copies for <see cref="WeightPrecision.Int8"/>: [W_ih | W_hh] as one two-part matrix (each part with its own
@@ -280,6 +304,8 @@ internal sealed class RecurrentLayerWeights : IDisposable
             _stepBf16?.Dispose();
             _inputBf16?.Dispose();
             _recurrentBf16?.Dispose();
+            _recurrentRounded?.Dispose();
+            _recurrentRounded = null;
             _stepInt8?.Dispose();
             _inputInt8?.Dispose();
             _recurrentInt8?.Dispose();

@@ -59,6 +59,43 @@ public class Bf16SessionTests
             for (int j = 0; j < model.OutputSize; j++) Assert.Equal(0f, half.y[(t * B + 2) * model.OutputSize + j]);
     }
 
+    /// <summary>
+    /// From <see cref="RnnSession.Bf16GemmBatch"/> rows on, a bfloat16 session's recurrence is the float32 GEMM over
+    /// the rounded W_hh, so it gives exactly the bits of a float32 session of the rounded model; below, the bfloat16
+    /// kernel's own summation order (within the bound above). A reset-first GRU keeps the bfloat16 kernel.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CellsAndPaths))]
+    public void BatchedSessionsGiveTheBitsOfFloat32WithRoundedRecurrentWeights(CellKind cell, KernelPath path)
+    {
+        const int I = 6, H = 33, T = 7;
+        using RnnModel model = RnnModel.CreateRandom(cell, I, H, numLayers: 2, bidirectional: true, seed: 16, kernelPath: path);
+        TensorDictionary rounded = model.ToStateDict();
+        foreach (string name in rounded.Names)
+        {
+            if (!name.StartsWith("weight_hh", StringComparison.Ordinal)) continue;
+            float[] w = rounded[name];
+            for (int i = 0; i < w.Length; i++) w[i] = PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[i]));
+        }
+        using RnnModel roundedModel = RnnModel.FromTensors(rounded, cell, kernelPath: path);
+        foreach (int batch in new[] { RnnSession.Bf16GemmBatch - 1, RnnSession.Bf16GemmBatch, 8 })
+        {
+            float[] x = ReferenceRnn.RandomFloats(T * batch * I, 17);
+            int[] lengths = new int[batch];
+            for (int b = 0; b < batch; b++) lengths[b] = T - b % T;
+            float[] Run(RnnModel m, WeightPrecision precision)
+            {
+                using RnnSession session = m.CreateSession(T, batch, precision);
+                var y = new float[T * batch * m.OutputSize];
+                session.Run(x, y, T, batch, lengths);
+                return y;
+            }
+            float[] half = Run(model, WeightPrecision.BFloat16), expected = Run(roundedModel, WeightPrecision.Float32);
+            if (batch >= RnnSession.Bf16GemmBatch) Assert.Equal(expected, half);
+            else Tolerance.AssertClose(expected, half, 1e-5, 1e-5, $"{cell}/{path} batch {batch}");
+        }
+    }
+
     [Fact]
     public void RepeatedRunsAllocateNothing()
     {
