@@ -10,8 +10,9 @@ public enum WeightPrecision
     /// bfloat16 (the top 16 bits of a float32, rounded to nearest even), widened to float32 in registers: half the
     /// bytes per step, so a memory-bound step runs up to twice as fast. Each weight carries a relative rounding
     /// error of at most 2⁻⁹ ≈ 0.2%; sums and activations stay float32. Opt-in, for callers who can accept outputs
-    /// that differ from float32's by about 1e-3. A session of batch 3 or more runs the float32 GEMM over the rounded
-    /// weights (the same values; at that batch its register blocking beats widening them row by row).
+    /// that differ from float32's by about 1e-3. A session of batch 3 or more, or a step of 4 or more streams (GRU: 3),
+    /// runs the float32 GEMM over the rounded weights (the same values; at those batches its register blocking beats
+    /// widening them row by row).
     /// </summary>
     BFloat16,
 

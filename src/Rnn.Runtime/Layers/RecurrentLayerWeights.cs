@@ -45,7 +45,7 @@ internal sealed class RecurrentLayerWeights : IDisposable
     private readonly object _lazyCopiesLock = new();
     private PackedMatrix? _stepWeights, _inputGrouped, _recurrentGrouped;
     private PackedMatrixBf16? _stepBf16, _inputBf16, _recurrentBf16;
-    private PackedMatrix? _recurrentRounded;
+    private PackedMatrix? _stepRounded, _inputRounded, _recurrentRounded;
     private PackedMatrixInt8? _stepInt8, _inputInt8, _recurrentInt8;
     private PackedMatrix? _resetGate, _resetGateGrouped, _candidate, _candidateGrouped;
     private PackedMatrixBf16? _resetGateBf16, _candidateBf16;
@@ -76,25 +76,27 @@ internal sealed class RecurrentLayerWeights : IDisposable
     internal PackedMatrixBf16 RecurrentWeightsBf16 => Bf16(ref _recurrentBf16, RecurrentOperand);
 
     /// <summary>
-    /// W_hhᵀ rounded to bfloat16 and held as float32 panels: a batched bfloat16 session's recurrence, where the float32
-    /// GEMM's register blocking makes it faster than widening the bfloat16 weights row by row (the same weights, its
-    /// own summation order). Made on first use.
+    /// The weights rounded to bfloat16 and held as float32, for batched bfloat16 sessions (W_hhᵀ) and streams (W_ihᵀ and
+    /// W_hhᵀ in panels for GRU, [W_ih | W_hh]ᵀ grouped for LSTM and Elman: the layouts a float32 stream of as many rows
+    /// reads), where the float32 GEMM's register blocking beats widening bfloat16 row by row: the same weights, the float32
+    /// GEMM's summation order. Made on first use.
     /// </summary>
-    internal PackedMatrix RecurrentWeightsBf16Rounded
+    internal PackedMatrix RecurrentWeightsBf16Rounded => Rounded(ref _recurrentRounded, RecurrentOperand, PackedLayout.Panels);
+    internal PackedMatrix InputWeightsBf16Rounded => Rounded(ref _inputRounded, InputOperand, PackedLayout.Panels);
+    internal PackedMatrix StepWeightsBf16Rounded => Rounded(ref _stepRounded, StepOperand, PackedLayout.Groups);
+
+    private PackedMatrix Rounded(ref PackedMatrix? field, int which, PackedLayout layout)
     {
-        get
+        if (field is { } ready) return ready;
+        lock (_lazyCopiesLock)
         {
-            if (_recurrentRounded is { } ready) return ready;
-            lock (_lazyCopiesLock)
+            if (field is null)
             {
-                if (_recurrentRounded is null)
-                {
-                    float[] w = Unpacked(RecurrentOperand);
-                    for (int i = 0; i < w.Length; i++) w[i] = PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[i]));
-                    _recurrentRounded = PackedMatrix.FromWeight(w, OperandRows(RecurrentOperand), HiddenSize);
-                }
-                return _recurrentRounded;
+                float[] w = Unpacked(which);
+                for (int i = 0; i < w.Length; i++) w[i] = PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[i]));
+                field = PackedMatrix.FromWeight(w, OperandRows(which), OperandK(which), layout, KernelDispatch.GemvPanels(_productPath));
             }
+            return field;
         }
     }
 
@@ -304,8 +306,10 @@ internal sealed class RecurrentLayerWeights : IDisposable
             _stepBf16?.Dispose();
             _inputBf16?.Dispose();
             _recurrentBf16?.Dispose();
+            _stepRounded?.Dispose();
+            _inputRounded?.Dispose();
             _recurrentRounded?.Dispose();
-            _recurrentRounded = null;
+            _stepRounded = _inputRounded = _recurrentRounded = null;
             _stepInt8?.Dispose();
             _inputInt8?.Dispose();
             _recurrentInt8?.Dispose();

@@ -1,4 +1,5 @@
 using Rnn.Runtime;
+using Rnn.Runtime.IO;
 using Rnn.Runtime.Kernels;
 using Rnn.Tests.TestSupport;
 
@@ -95,4 +96,42 @@ public class GemvBf16Tests
         for (int t = 0; t < 200; t++) half.Step(x.AsSpan(0, S * I), y16);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    /// <summary>
+    /// A step of <see cref="RnnStream.Bf16GemmStreams"/> streams or more (GRU: one fewer) runs the float32 GEMM over the
+    /// weights rounded to bfloat16: exactly a float32 stream of the rounded model, every cell and path, and no
+    /// allocation; fewer streams in a call (here one, alone) take the bfloat16 kernel, within float32's rounding.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SessionTestsCellsAndPaths))]
+    public void ManyBf16StreamsGiveTheBitsOfFloat32WithRoundedWeights(CellKind cell, KernelPath path)
+    {
+        const int I = 12, H = 36, S = RnnStream.Bf16GemmStreams, T = 6;
+        using RnnModel model = RnnModel.CreateRandom(cell, I, H, numLayers: 2, seed: 8, kernelPath: path);
+        TensorDictionary rounded = model.ToStateDict();
+        foreach (string name in rounded.Names)
+        {
+            if (!name.StartsWith("weight_", StringComparison.Ordinal)) continue;
+            float[] w = rounded[name];
+            for (int i = 0; i < w.Length; i++) w[i] = PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[i]));
+        }
+        using RnnModel roundedModel = RnnModel.FromTensors(rounded, cell, kernelPath: path);
+        using RnnStream half = model.CreateStream(S, WeightPrecision.BFloat16), exact = roundedModel.CreateStream(S);
+        float[] x = ReferenceRnn.RandomFloats(T * S * I, 9);
+        float[] y16 = new float[S * H], y32 = new float[S * H];
+        for (int t = 0; t < T; t++)
+        {
+            half.Step(x.AsSpan(t * S * I, S * I), y16);
+            exact.Step(x.AsSpan(t * S * I, S * I), y32);
+            Assert.Equal(y32, y16);
+        }
+        half.StepOne(1, x.AsSpan(0, I), y16.AsSpan(0, H));
+        exact.StepOne(1, x.AsSpan(0, I), y32.AsSpan(0, H));
+        Tolerance.AssertClose(y32.AsSpan(0, H).ToArray(), y16.AsSpan(0, H).ToArray(), 1e-5, 1e-5, $"{cell}/{path} one stream alone");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 50; t++) half.Step(x.AsSpan(0, S * I), y16);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    public static IEnumerable<object[]> SessionTestsCellsAndPaths() => SessionTests.CellsAndPaths();
 }
