@@ -1,5 +1,4 @@
 using Rnn.Runtime;
-using Rnn.Runtime.IO;
 using Rnn.Runtime.Kernels;
 using Rnn.Tests.TestSupport;
 
@@ -20,14 +19,7 @@ public class Bf16SessionTests
     {
         const int I = 7, H = 40, T = 12, B = 3;
         using RnnModel model = RnnModel.CreateRandom(cell, I, H, numLayers: 2, bidirectional: true, seed: 6, kernelPath: path);
-        TensorDictionary rounded = model.ToStateDict();
-        foreach (string name in rounded.Names)
-        {
-            if (!name.StartsWith("weight_hh", StringComparison.Ordinal)) continue;
-            float[] w = rounded[name];
-            for (int i = 0; i < w.Length; i++) w[i] = BitConverter.UInt32BitsToSingle((uint)PackedMatrixBf16.ToBf16(w[i]) << 16);
-        }
-        using RnnModel roundedModel = RnnModel.FromTensors(rounded, cell, kernelPath: path);
+        using RnnModel roundedModel = Bf16Rounding.RoundedModel(model, "weight_hh", path);
 
         float[] x = ReferenceRnn.RandomFloats(T * B * I, 7);
         int[] lengths = [12, 5, 1];
@@ -70,14 +62,7 @@ public class Bf16SessionTests
     {
         const int I = 6, H = 33, T = 7;
         using RnnModel model = RnnModel.CreateRandom(cell, I, H, numLayers: 2, bidirectional: true, seed: 16, kernelPath: path);
-        TensorDictionary rounded = model.ToStateDict();
-        foreach (string name in rounded.Names)
-        {
-            if (!name.StartsWith("weight_hh", StringComparison.Ordinal)) continue;
-            float[] w = rounded[name];
-            for (int i = 0; i < w.Length; i++) w[i] = PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[i]));
-        }
-        using RnnModel roundedModel = RnnModel.FromTensors(rounded, cell, kernelPath: path);
+        using RnnModel roundedModel = Bf16Rounding.RoundedModel(model, "weight_hh", path);
         foreach (int batch in new[] { RnnSession.Bf16GemmBatch - 1, RnnSession.Bf16GemmBatch, 8 })
         {
             float[] x = ReferenceRnn.RandomFloats(T * batch * I, 17);

@@ -1,5 +1,4 @@
 using Rnn.Runtime;
-using Rnn.Runtime.IO;
 using Rnn.Runtime.Kernels;
 using Rnn.Tests.TestSupport;
 
@@ -108,14 +107,7 @@ public class GemvBf16Tests
     {
         const int I = 12, H = 36, S = RnnStream.Bf16GemmStreams, T = 6;
         using RnnModel model = RnnModel.CreateRandom(cell, I, H, numLayers: 2, seed: 8, kernelPath: path);
-        TensorDictionary rounded = model.ToStateDict();
-        foreach (string name in rounded.Names)
-        {
-            if (!name.StartsWith("weight_", StringComparison.Ordinal)) continue;
-            float[] w = rounded[name];
-            for (int i = 0; i < w.Length; i++) w[i] = PackedMatrixBf16.FromBf16(PackedMatrixBf16.ToBf16(w[i]));
-        }
-        using RnnModel roundedModel = RnnModel.FromTensors(rounded, cell, kernelPath: path);
+        using RnnModel roundedModel = Bf16Rounding.RoundedModel(model, "weight_", path);
         using RnnStream half = model.CreateStream(S, WeightPrecision.BFloat16), exact = roundedModel.CreateStream(S);
         float[] x = ReferenceRnn.RandomFloats(T * S * I, 9);
         float[] y16 = new float[S * H], y32 = new float[S * H];
