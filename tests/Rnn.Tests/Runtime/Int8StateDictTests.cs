@@ -179,6 +179,31 @@ public class Int8StateDictTests
         Assert.Equal("F32", file.GetDType("weight_hh_l0_scale"));
     }
 
+    /// <summary>A module under a prefix (a model's "encoder.rnn.") beside other layers: only its recurrent weights are
+    /// quantized, the prefix is found as for a float file, and the int8 file runs with the float file's int8 bits.</summary>
+    [Fact]
+    public unsafe void APrefixedModuleBesideOtherLayersIsQuantizedAlone()
+    {
+        var writer = new SafeTensorsWriter();
+        TensorDictionary sd = RnnModel.RandomStateDict(CellKind.Lstm, I, H, seed: 4);
+        foreach (string name in sd.Names) writer.Add("encoder.rnn." + name, sd.GetShape(name), sd[name]);
+        writer.Add("decoder.weight", [3, H], ReferenceRnn.RandomFloats(3 * H, 5));
+        byte[] floats = Bytes(writer);
+        byte[] int8 = Quantized(floats, out int quantized);
+        Assert.Equal(2, quantized);
+        fixed (byte* image = int8)
+        {
+            var file = SafeTensorsImage.Open(image, int8.Length, "int8");
+            Assert.True(file.IsInt8("encoder.rnn.weight_ih_l0"));
+            Assert.False(file.IsInt8("decoder.weight"));
+            Assert.True(file.TryGetShape("encoder.rnn.weight_hh_l0_scale", out _));
+        }
+        using RnnModel original = RnnModel.Load(floats, "float");
+        using RnnModel loaded = RnnModel.Load(int8, "int8");
+        float[] x = ReferenceRnn.RandomFloats(T * B * I, 6, 2f);
+        Assert.Equal(Run(original, WeightPrecision.Int8, x), Run(loaded, WeightPrecision.Int8, x));
+    }
+
     /// <summary>Each bad int8 file fails with an error naming the file's tensor at fault, before any model exists.</summary>
     [Theory]
     [InlineData("missing scale", "weight_hh_l0_scale", "is missing")]
