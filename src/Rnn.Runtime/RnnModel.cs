@@ -136,7 +136,7 @@ public sealed partial class RnnModel : IDisposable
         RnnArchitecture arch = onnx.Architecture with { Reverse = onnx.Source.Reverse };
         if (cell is { } wanted && wanted != arch.Cell)
             throw new RnnFormatException($"{path}: the model holds a {arch.Cell.ToName()} ({onnx.Source.OpType} node), not a {wanted.ToName()}.", path);
-        return Build(onnx.Tensors, arch, kernels, onnx.Source);
+        return Build(onnx.Tensors, arch, kernels, onnx.Source, onnx.Stored);
     }
 
     /// <summary>
@@ -151,8 +151,10 @@ public sealed partial class RnnModel : IDisposable
         return Build(source, arch, path);
     }
 
-    /// <summary>Packs the tensors of <paramref name="arch"/> (state_dict names and layout) read from <paramref name="source"/>.</summary>
-    private static RnnModel Build(ITensorSource source, RnnArchitecture arch, KernelPath path, OnnxSource? onnx = null)
+    /// <summary>Packs the tensors of <paramref name="arch"/> (state_dict names and layout) read from <paramref name="source"/>;
+    /// <paramref name="stored"/>: weights' stored integers by name (an ONNX quantized LSTM's) where the source holds floats.</summary>
+    private static RnnModel Build(ITensorSource source, RnnArchitecture arch, KernelPath path, OnnxSource? onnx = null,
+        IReadOnlyDictionary<string, QuantizedWeight>? stored = null)
     {
         int rows = arch.GateCount * arch.HiddenSize;
         var weights = new RecurrentLayerWeights[arch.NumLayers * arch.Directions];
@@ -174,8 +176,10 @@ public sealed partial class RnnModel : IDisposable
                 {
                     int inputSize = arch.LayerInputSize(l);
                     Span<float> wihSpan = wih.AsSpan(0, rows * inputSize), whhSpan = whh.AsSpan(0, rows * arch.HiddenSize);
-                    QuantizedWeight? storedIh = Int8StateDict.Read(source, arch.WeightIh(l, d), rows, inputSize, wihSpan);
-                    QuantizedWeight? storedHh = Int8StateDict.Read(source, arch.WeightHh(l, d), rows, arch.HiddenSize, whhSpan);
+                    QuantizedWeight? storedIh = Int8StateDict.Read(source, arch.WeightIh(l, d), rows, inputSize, wihSpan)
+                        ?? stored?.GetValueOrDefault(arch.WeightIh(l, d));
+                    QuantizedWeight? storedHh = Int8StateDict.Read(source, arch.WeightHh(l, d), rows, arch.HiddenSize, whhSpan)
+                        ?? stored?.GetValueOrDefault(arch.WeightHh(l, d));
                     if (arch.HasBias)
                     {
                         FiniteCheck.Read(source, arch.BiasIh(l, d), bih);

@@ -1,3 +1,5 @@
+using Rnn.Runtime.Kernels.Int8;
+
 namespace Rnn.Runtime.IO.Onnx;
 
 /// <summary>
@@ -11,7 +13,10 @@ internal static class OnnxImport
     /// <summary>Ops a torch.onnx.export stack puts between one layer's Y and the next layer's X.</summary>
     private static readonly string[] StackGlue = ["Squeeze", "Reshape", "Transpose", "Identity"];
 
-    public sealed record Result(RnnArchitecture Architecture, TensorDictionary Tensors, OnnxRecurrentNode[] Layers, OnnxSource Source);
+    /// <summary>The import: <paramref name="Tensors"/> in PyTorch's names and layout, and for a quantized LSTM its stored
+    /// integers and row scales by weight name (<paramref name="Stored"/>; empty when none).</summary>
+    public sealed record Result(RnnArchitecture Architecture, TensorDictionary Tensors, OnnxRecurrentNode[] Layers, OnnxSource Source,
+        IReadOnlyDictionary<string, QuantizedWeight> Stored);
 
     /// <summary>Reads <paramref name="path"/> and the recurrent node named <paramref name="nodeName"/> (or the only one, or a stack).</summary>
     public static Result Load(string path, string? nodeName)
@@ -66,10 +71,11 @@ internal static class OnnxImport
             LinearBeforeReset = first.Cell != CellKind.Gru || first.LinearBeforeReset,
         };
         var tensors = new TensorDictionary { SourceName = path };
-        for (int l = 0; l < layers.Length; l++) AddLayer(tensors, arch, l, layers[l]);
+        var stored = new Dictionary<string, QuantizedWeight>(StringComparer.Ordinal);
+        for (int l = 0; l < layers.Length; l++) AddLayer(tensors, stored, arch, l, layers[l]);
         var names = new string[layers.Length];
         for (int l = 0; l < layers.Length; l++) names[l] = layers[l].Node.Name;
-        return new Result(arch, tensors, layers, new OnnxSource(path, names, first.Node.OpType, first.Layout, first.Reverse, opset));
+        return new Result(arch, tensors, layers, new OnnxSource(path, names, first.Node.OpType, first.Layout, first.Reverse, opset), stored);
     }
 
     private static readonly int[] LstmPyTorchFromOnnx = [0, 2, 3, 1]; // i, f, g, o  ←  i, o, f, c
@@ -79,7 +85,7 @@ internal static class OnnxImport
     /// <summary>Block order[d] of the ONNX gates becomes PyTorch block d.</summary>
     internal static int[] GateOrder(CellKind cell) => cell switch { CellKind.Lstm => LstmPyTorchFromOnnx, CellKind.Gru => GruPyTorchFromOnnx, _ => [0] };
 
-    private static void AddLayer(TensorDictionary tensors, RnnArchitecture arch, int layer, OnnxRecurrentNode n)
+    private static void AddLayer(TensorDictionary tensors, Dictionary<string, QuantizedWeight> stored, RnnArchitecture arch, int layer, OnnxRecurrentNode n)
     {
         int h = n.HiddenSize, g = arch.GateCount, rows = g * h, inputs = n.InputSize;
         int[] order = GateOrder(n.Cell);
@@ -87,6 +93,12 @@ internal static class OnnxImport
         {
             tensors.Add(arch.WeightIh(layer, d), [rows, inputs], Reorder(n.W.AsSpan(d * rows * inputs, rows * inputs), order, h * inputs));
             tensors.Add(arch.WeightHh(layer, d), [rows, h], Reorder(n.R.AsSpan(d * rows * h, rows * h), order, h * h));
+            if (n.StoredW is var (wq, ws))
+                stored.Add(arch.WeightIh(layer, d), new QuantizedWeight(Reorder<sbyte>(wq.AsSpan(d * rows * inputs, rows * inputs), order, h * inputs),
+                    Reorder<float>(ws.AsSpan(d * rows, rows), order, h), inputs));
+            if (n.StoredR is var (rq, rs))
+                stored.Add(arch.WeightHh(layer, d), new QuantizedWeight(Reorder<sbyte>(rq.AsSpan(d * rows * h, rows * h), order, h * h),
+                    Reorder<float>(rs.AsSpan(d * rows, rows), order, h), h));
             tensors.Add(arch.BiasIh(layer, d), [rows], Reorder(n.B.AsSpan(d * 2 * rows, rows), order, h));
             tensors.Add(arch.BiasHh(layer, d), [rows], Reorder(n.B.AsSpan(d * 2 * rows + rows, rows), order, h));
             if (arch.Peepholes) // ONNX's blocks i, o, f as i, f, o; a layer of a stack without P has zero peepholes
@@ -95,9 +107,9 @@ internal static class OnnxImport
         }
     }
 
-    private static float[] Reorder(ReadOnlySpan<float> onnx, int[] order, int block)
+    private static T[] Reorder<T>(ReadOnlySpan<T> onnx, int[] order, int block)
     {
-        var pytorch = new float[onnx.Length];
+        var pytorch = new T[onnx.Length];
         for (int d = 0; d < order.Length; d++) onnx.Slice(order[d] * block, block).CopyTo(pytorch.AsSpan(d * block));
         return pytorch;
     }

@@ -25,6 +25,14 @@ internal sealed class OnnxRecurrentNode
     public required float[] B { get; init; }
     public required float[]? P { get; init; }
 
+    /// <summary>A quantized LSTM's W and R as stored integers (q − zero point, LSTM's layout (D, 4H, K), ONNX's gate
+    /// order) with one scale per row (D·4H), when every such difference fits a signed byte; null otherwise, or for
+    /// a float node.</summary>
+    public (sbyte[] Q, float[] RowScales)? StoredW { get; init; }
+
+    /// <inheritdoc cref="StoredW"/>
+    public (sbyte[] Q, float[] RowScales)? StoredR { get; init; }
+
     private static readonly string[] KnownAttributes =
         ["hidden_size", "direction", "layout", "clip", "activations", "activation_alpha", "activation_beta", "input_forget", "linear_before_reset"];
 
@@ -73,16 +81,17 @@ internal sealed class OnnxRecurrentNode
         if (xName.Length == 0) throw new RnnFormatException($"{at} has no input X.", path, node.Name);
         List<long> wDims, rDims;
         float[] w, r;
+        (sbyte[], float[])? storedW = null, storedR = null;
         if (quantized)
         {
-            r = QuantizedWeight(model, node, 2, "R", directions, at, path, out rDims, hiddenFromR: true, 0);
+            r = QuantizedWeight(model, node, 2, "R", directions, at, path, out rDims, hiddenFromR: true, 0, out storedR);
             int quantizedHidden = (int)(rDims[1] / 4);
             long declared = IntAttribute(node, "hidden_size", quantizedHidden, at, path);
             if (declared != quantizedHidden)
                 throw new RnnFormatException($"{at} has hidden_size {declared}, but R '{node.Input(2)}' has dims ({directions}, {quantizedHidden}, " +
                     $"{4 * quantizedHidden}): hidden_size {quantizedHidden} ({node.OpType} stores R as (num_directions, hidden_size, 4*hidden_size)).",
                     path, node.Name);
-            w = QuantizedWeight(model, node, 1, "W", directions, at, path, out wDims, hiddenFromR: false, quantizedHidden);
+            w = QuantizedWeight(model, node, 1, "W", directions, at, path, out wDims, hiddenFromR: false, quantizedHidden, out storedW);
         }
         else
         {
@@ -127,7 +136,7 @@ internal sealed class OnnxRecurrentNode
         {
             Node = node, Label = label, Cell = cell, HiddenSize = h, InputSize = inputSize, Directions = directions,
             Reverse = direction == "reverse", Layout = (int)layout, Clip = clip, InputForget = inputForget == 1,
-            LinearBeforeReset = linearBeforeReset == 1, W = w, R = r, B = b, P = p,
+            LinearBeforeReset = linearBeforeReset == 1, W = w, R = r, B = b, P = p, StoredW = storedW, StoredR = storedR,
         };
     }
 
@@ -212,10 +221,12 @@ internal sealed class OnnxRecurrentNode
     /// <summary>
     /// A <see cref="QuantizedLstm"/> weight: W (D, input_size, 4H) or R (D, H, 4H), INT8 or UINT8, transposed against
     /// LSTM's W and R, with its scale (input 8 / 10: (D) or (D, 4H), FLOAT) and zero point (9 / 11: the same shape, the
-    /// weight's type). Returns w = scale · (q − zero point) in LSTM's layout (D, 4H, K), and those dims.
+    /// weight's type). Returns w = scale · (q − zero point) in LSTM's layout (D, 4H, K), and those dims; and, when
+    /// every q − zero point fits a signed byte, those integers in the same layout with one scale per row (an int8 run then
+    /// multiplies by ONNX Runtime's own integers instead of quantizing w again).
     /// </summary>
     private static float[] QuantizedWeight(OnnxModelProto model, OnnxNodeProto node, int position, string role, int directions, string at, string path,
-        out List<long> dims, bool hiddenFromR, int hidden)
+        out List<long> dims, bool hiddenFromR, int hidden, out (sbyte[], float[])? integersAndScales)
     {
         int scalePosition = position == 1 ? 8 : 10, zeroPosition = scalePosition + 1;
         OnnxTensorProto tensor = StoredWeight(model, node, position, role, at, path);
@@ -249,13 +260,22 @@ internal sealed class OnnxRecurrentNode
         int[] zero = OnnxTensorData.ReadBytes(zeroTensor, model, path);
 
         var values = new float[(long)directions * gates * k];
+        var integers = new sbyte[values.Length];
+        bool fits = true;
         for (int d = 0; d < directions; d++)
             for (int kk = 0; kk < k; kk++)
                 for (int n = 0; n < gates; n++)
                 {
                     int s = perColumn ? d * (int)gates + n : d;
-                    values[((long)d * gates + n) * k + kk] = scale[s] * (q[((long)d * k + kk) * gates + n] - zero[s]);
+                    int centred = q[((long)d * k + kk) * gates + n] - zero[s];
+                    long index = ((long)d * gates + n) * k + kk;
+                    values[index] = scale[s] * centred;
+                    fits &= centred is >= sbyte.MinValue and <= sbyte.MaxValue;
+                    integers[index] = (sbyte)centred;
                 }
+        var rowScales = new float[directions * gates];
+        for (int i = 0; i < rowScales.Length; i++) rowScales[i] = perColumn ? scale[i] : scale[i / (int)gates];
+        integersAndScales = fits && Array.TrueForAll(scale, v => v >= 0) ? (integers, rowScales) : null;
         dims = [directions, gates, k];
         return values;
     }

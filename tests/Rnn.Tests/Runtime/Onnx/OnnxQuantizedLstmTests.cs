@@ -98,9 +98,41 @@ public class OnnxQuantizedLstmTests
         Assert.Equal(expected.Yc, actual.Yc);
         Assert.Contains(expected.Y, v => v != 0);
 
-        // With int8 weights the runtime quantizes the loaded weights again (per row): close to float32, not equal.
+        // With int8 weights: close to float32, not equal.
         var int8 = OnnxRunner.Run(quantized, x, T, B, lengths, h0, c0, WeightPrecision.Int8);
         for (int i = 0; i < expected.Y.Length; i++) Assert.True(Math.Abs(int8.Y[i] - expected.Y[i]) < 0.03, $"Y[{i}]: {int8.Y[i]} vs {expected.Y[i]}");
+
+        // When every q − zero point of a weight fits a signed byte (int8 with zero points 0 always), int8 runs multiply
+        // those integers, with ONNX Runtime's scales, rows in PyTorch's gate order; otherwise the floats are quantized again.
+        int Centred(Quantized qw, int dd, int k, int row, int scaleIndex) =>
+            (unsigned ? qw.Bytes[(dd * qw.Dims[1] + k) * 4 * H + row] : (sbyte)qw.Bytes[(dd * qw.Dims[1] + k) * 4 * H + row])
+            - (unsigned ? qw.Zero[scaleIndex] : (sbyte)qw.Zero[scaleIndex]);
+        bool Fits(Quantized qw)
+        {
+            for (int dd = 0; dd < d; dd++)
+                for (int k = 0; k < qw.Dims[1]; k++)
+                    for (int row = 0; row < 4 * H; row++)
+                        if (Centred(qw, dd, k, row, perColumn ? dd * 4 * H + row : dd) is < sbyte.MinValue or > sbyte.MaxValue) return false;
+            return true;
+        }
+        bool rFits = Fits(r);
+        Assert.Equal(Fits(w) || rFits, quantized.Weights(0, 0).HasStoredInt8);
+        if (!unsigned) Assert.True(rFits);
+        if (!rFits) return;
+        int[] order = [0, 2, 3, 1]; // PyTorch's i, f, g, o  ←  ONNX's i, o, f, c
+        for (int dd = 0; dd < d; dd++)
+        {
+            var packed = quantized.Weights(0, dd).RecurrentWeightsInt8;
+            for (int n = 0; n < 4 * H; n++)
+            {
+                int onnxRow = order[n / H] * H + n % H, scaleIndex = perColumn ? dd * 4 * H + onnxRow : dd;
+                bool holdsMin = false; // a row holding -128 is quantized again
+                for (int k = 0; k < H; k++) holdsMin |= Centred(r, dd, k, onnxRow, scaleIndex) == sbyte.MinValue;
+                if (holdsMin) continue;
+                Assert.Equal(r.Scale[scaleIndex], packed.Scales1[n]);
+                for (int k = 0; k < H; k++) Assert.Equal(Centred(r, dd, k, onnxRow, scaleIndex), packed[1, n, k]);
+            }
+        }
     }
 
     /// <summary>W and R in an external data file (what ONNX writers do with large weights) load as when they are inline.</summary>
