@@ -120,19 +120,21 @@ internal static unsafe class GemvBf16
         where TOps : struct, IFloatVectorOps<TVector>
         where TVector : struct
     {
+        // Each pair widened and used at once: eight accumulators, two x, two widened halves and the widening's
+        // constants fit sixteen registers (AVX2 without AVX-512); widening all four first spilled three of them.
         int n2 = 2 * TOps.Count;
-        TOps.WidenBf16Pairs(row + offset, out TVector a0, out TVector b0);
-        TOps.WidenBf16Pairs(row + offset + n2, out TVector a1, out TVector b1);
-        TOps.WidenBf16Pairs(row + offset + 2 * n2, out TVector a2, out TVector b2);
-        TOps.WidenBf16Pairs(row + offset + 3 * n2, out TVector a3, out TVector b3);
-        e0 = TOps.MultiplyAdd(xe, a0, e0);
-        e1 = TOps.MultiplyAdd(xe, a1, e1);
-        e2 = TOps.MultiplyAdd(xe, a2, e2);
-        e3 = TOps.MultiplyAdd(xe, a3, e3);
-        o0 = TOps.MultiplyAdd(xo, b0, o0);
-        o1 = TOps.MultiplyAdd(xo, b1, o1);
-        o2 = TOps.MultiplyAdd(xo, b2, o2);
-        o3 = TOps.MultiplyAdd(xo, b3, o3);
+        TOps.WidenBf16Pairs(row + offset, out TVector a, out TVector b);
+        e0 = TOps.MultiplyAdd(xe, a, e0);
+        o0 = TOps.MultiplyAdd(xo, b, o0);
+        TOps.WidenBf16Pairs(row + offset + n2, out a, out b);
+        e1 = TOps.MultiplyAdd(xe, a, e1);
+        o1 = TOps.MultiplyAdd(xo, b, o1);
+        TOps.WidenBf16Pairs(row + offset + 2 * n2, out a, out b);
+        e2 = TOps.MultiplyAdd(xe, a, e2);
+        o2 = TOps.MultiplyAdd(xo, b, o2);
+        TOps.WidenBf16Pairs(row + offset + 3 * n2, out a, out b);
+        e3 = TOps.MultiplyAdd(xe, a, e3);
+        o3 = TOps.MultiplyAdd(xo, b, o3);
     }
 
     /// <summary>The even half of <see cref="Accumulate"/>, for the last pair of an odd K.</summary>
