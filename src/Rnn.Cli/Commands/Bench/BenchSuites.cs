@@ -45,7 +45,8 @@ internal static class BenchSuites
 
     /// <summary>
     /// Small workloads for the instruction-count gate (.ci/perf-gate): each kind of hot loop at sizes that run a few
-    /// seconds under valgrind. Every cell's step, each precision's step, a batched sequence and a small training step.
+    /// seconds under valgrind. Every cell's step, each precision's step, a batched float32 and int8 sequence and a small
+    /// training step.
     /// </summary>
     private static List<SuiteWorkload> GateWorkloads()
     {
@@ -56,6 +57,7 @@ internal static class BenchSuites
             if (precision != WeightPrecision.Float32)
                 list.Add(new SuiteWorkload(WorkloadKind.Step, CellKind.Lstm, 128, Batch: 1, precision));
         list.Add(new SuiteWorkload(WorkloadKind.Sequence, CellKind.Gru, 128, Batch: 8, WeightPrecision.Float32, SequenceLength: 16));
+        list.Add(new SuiteWorkload(WorkloadKind.Sequence, CellKind.Lstm, 128, Batch: 8, WeightPrecision.Int8, SequenceLength: 16));
         list.Add(new SuiteWorkload(WorkloadKind.Train, CellKind.Lstm, 64, Batch: 8, WeightPrecision.Float32, SequenceLength: 16, Layers: 1, Input: 16));
         return list;
     }
