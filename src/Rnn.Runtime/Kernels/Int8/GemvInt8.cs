@@ -41,7 +41,7 @@ internal static unsafe class GemvInt8
         // Sums of up to three rows: part 1's at acc + r·G, part 2's at acc + (3 + r)·G.
         int* acc = stackalloc int[6 * G];
         bool two = m.HasSecondPart;
-        bool threeRows = kernel == Int8Kernel.AvxVnni;
+        bool threeRows = kernel is Int8Kernel.AvxVnni or Int8Kernel.Avx512Pairs;
         int groups = m.GroupCount;
         fixed (sbyte* p1 = x1)
         fixed (sbyte* p2 = x2)
@@ -67,12 +67,8 @@ internal static unsafe class GemvInt8
                     for (; r + 3 <= rows; r += 3)
                     {
                         sbyte* x = p1 + (long)r * ld1;
-                        Int8DotX64.VnniThreeRows(group, x, x + ld1, x + 2 * ld1, m.Quads1, c1 + n0, acc, acc + G, acc + 2 * G);
-                        if (two)
-                        {
-                            x = p2 + (long)r * ld2;
-                            Int8DotX64.VnniThreeRows(second, x, x + ld2, x + 2 * ld2, m.Quads2, c2 + n0, acc + 3 * G, acc + 4 * G, acc + 5 * G);
-                        }
+                        ThreeRows(kernel, group, x, ld1, m.Quads1, c1 + n0, acc);
+                        if (two) ThreeRows(kernel, second, p2 + (long)r * ld2, ld2, m.Quads2, c2 + n0, acc + 3 * G);
                         for (int j = 0; j < 3; j++)
                         {
                             float* row = yp + (long)(r + j) * ldy + n0;
@@ -90,6 +86,14 @@ internal static unsafe class GemvInt8
                 }
             }
         }
+    }
+
+    /// <summary>Sums of three rows x, x + ld, x + 2·ld at acc, acc + G, acc + 2·G, on a kernel that takes rows three at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ThreeRows(Int8Kernel kernel, sbyte* w, sbyte* x, int ld, int quads, int* compensation, int* acc)
+    {
+        if (kernel == Int8Kernel.AvxVnni) Int8DotX64.VnniThreeRows(w, x, x + ld, x + 2 * ld, quads, compensation, acc, acc + G, acc + 2 * G);
+        else Int8DotX64.Avx512PairsThreeRows(w, x, x + ld, x + 2 * ld, quads, acc, acc + G, acc + 2 * G);
     }
 
     private static void CheckPart(ReadOnlySpan<sbyte> x, int ld, ReadOnlySpan<float> scales, int quads, int rows, string name)

@@ -151,6 +151,47 @@ internal static unsafe class Int8DotX64
         a0.Store(acc); a1.Store(acc + 16); a2.Store(acc + 32); a3.Store(acc + 48);
     }
 
+    /// <summary>
+    /// <see cref="Avx512Pairs"/> for three rows at once: |w| and the sign of w are taken once per weight vector and
+    /// serve all three rows, whose products then cost a select, two multiply-adds and an add each (four instructions
+    /// per 64 weights and row instead of six). The sums are <see cref="Avx512Pairs"/>'s, row by row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx512PairsThreeRows(sbyte* w, sbyte* x0, sbyte* x1, sbyte* x2, int quads, int* acc0, int* acc1, int* acc2)
+    {
+        Vector512<int> a0 = default, a1 = default, a2 = default, a3 = default;
+        Vector512<int> b0 = default, b1 = default, b2 = default, b3 = default;
+        Vector512<int> c0 = default, c1 = default, c2 = default, c3 = default;
+        for (int q = 0; q < quads; q++)
+        {
+            Vector512<sbyte> xa = Vector512.Create(Unsafe.ReadUnaligned<int>(x0 + 4 * q)).AsSByte();
+            Vector512<sbyte> xb = Vector512.Create(Unsafe.ReadUnaligned<int>(x1 + 4 * q)).AsSByte();
+            Vector512<sbyte> xc = Vector512.Create(Unsafe.ReadUnaligned<int>(x2 + 4 * q)).AsSByte();
+            Vector512<sbyte> na = -xa, nb = -xb, nc = -xc;
+            sbyte* row = w + (nint)q * Row;
+            PairThree(row, xa, na, xb, nb, xc, nc, ref a0, ref b0, ref c0);
+            PairThree(row + 64, xa, na, xb, nb, xc, nc, ref a1, ref b1, ref c1);
+            PairThree(row + 128, xa, na, xb, nb, xc, nc, ref a2, ref b2, ref c2);
+            PairThree(row + 192, xa, na, xb, nb, xc, nc, ref a3, ref b3, ref c3);
+        }
+        a0.Store(acc0); a1.Store(acc0 + 16); a2.Store(acc0 + 32); a3.Store(acc0 + 48);
+        b0.Store(acc1); b1.Store(acc1 + 16); b2.Store(acc1 + 32); b3.Store(acc1 + 48);
+        c0.Store(acc2); c1.Store(acc2 + 16); c2.Store(acc2 + 32); c3.Store(acc2 + 48);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairThree(sbyte* w, Vector512<sbyte> xa, Vector512<sbyte> na, Vector512<sbyte> xb, Vector512<sbyte> nb,
+        Vector512<sbyte> xc, Vector512<sbyte> nc, ref Vector512<int> a, ref Vector512<int> b, ref Vector512<int> c)
+    {
+        Vector512<sbyte> weights = Vector512.Load(w);
+        Vector512<sbyte> negative = Vector512.LessThan(weights, Vector512<sbyte>.Zero);
+        Vector512<byte> magnitude = Avx512BW.Abs(weights);
+        Vector512<short> ones = Vector512.Create((short)1);
+        a += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitude, Vector512.ConditionalSelect(negative, na, xa)), ones);
+        b += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitude, Vector512.ConditionalSelect(negative, nb, xb)), ones);
+        c += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitude, Vector512.ConditionalSelect(negative, nc, xc)), ones);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Pair128(Vector128<int> acc, Vector128<sbyte> x, sbyte* w)
     {
