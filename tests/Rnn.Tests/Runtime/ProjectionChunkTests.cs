@@ -9,6 +9,7 @@ namespace Rnn.Tests.Runtime;
 /// Any chunking gives the bits of one product over every step: every precision, both input layouts, both directions,
 /// padded batches, and a last chunk shorter than the rest.
 /// </summary>
+[Collection(AllocationCollection.Name)] // one test counts allocated bytes
 public class ProjectionChunkTests
 {
     public static TheoryData<CellKind, WeightPrecision, bool> Cases()
