@@ -57,28 +57,27 @@ internal static unsafe class Int8DotX64
             for (int q = 0; q < quads; q++, row += Row)
             {
                 Vector256<byte> xa = Shifted(x0 + 4 * q), xb = Shifted(x1 + 4 * q), xc = Shifted(x2 + 4 * q);
-                Vector256<sbyte> v = Vector256.Load(row);
-                a0 = AvxVnni.MultiplyWideningAndAdd(a0, xa, v);
-                b0 = AvxVnni.MultiplyWideningAndAdd(b0, xb, v);
-                c0 = AvxVnni.MultiplyWideningAndAdd(c0, xc, v);
-                v = Vector256.Load(row + 32);
-                a1 = AvxVnni.MultiplyWideningAndAdd(a1, xa, v);
-                b1 = AvxVnni.MultiplyWideningAndAdd(b1, xb, v);
-                c1 = AvxVnni.MultiplyWideningAndAdd(c1, xc, v);
-                v = Vector256.Load(row + 64);
-                a2 = AvxVnni.MultiplyWideningAndAdd(a2, xa, v);
-                b2 = AvxVnni.MultiplyWideningAndAdd(b2, xb, v);
-                c2 = AvxVnni.MultiplyWideningAndAdd(c2, xc, v);
-                v = Vector256.Load(row + 96);
-                a3 = AvxVnni.MultiplyWideningAndAdd(a3, xa, v);
-                b3 = AvxVnni.MultiplyWideningAndAdd(b3, xb, v);
-                c3 = AvxVnni.MultiplyWideningAndAdd(c3, xc, v);
+                VnniThree(row, xa, xb, xc, ref a0, ref b0, ref c0);
+                VnniThree(row + 32, xa, xb, xc, ref a1, ref b1, ref c1);
+                VnniThree(row + 64, xa, xb, xc, ref a2, ref b2, ref c2);
+                VnniThree(row + 96, xa, xb, xc, ref a3, ref b3, ref c3);
             }
             int o = half / 4;
             StoreCompensated(a0, a1, a2, a3, compensation + o, acc0 + o);
             StoreCompensated(b0, b1, b2, b3, compensation + o, acc1 + o);
             StoreCompensated(c0, c1, c2, c3, compensation + o, acc2 + o);
         }
+    }
+
+    /// <summary>One weight vector into three rows' accumulators, loaded once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void VnniThree(sbyte* w, Vector256<byte> xa, Vector256<byte> xb, Vector256<byte> xc,
+        ref Vector256<int> a, ref Vector256<int> b, ref Vector256<int> c)
+    {
+        Vector256<sbyte> v = Vector256.Load(w);
+        a = AvxVnni.MultiplyWideningAndAdd(a, xa, v);
+        b = AvxVnni.MultiplyWideningAndAdd(b, xb, v);
+        c = AvxVnni.MultiplyWideningAndAdd(c, xc, v);
     }
 
     /// <summary>One quad of activations, +128 (as unsigned bytes), broadcast to every lane.</summary>
