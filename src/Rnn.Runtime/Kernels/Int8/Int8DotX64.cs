@@ -126,12 +126,18 @@ internal static unsafe class Int8DotX64
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Pair512(Vector512<int> acc, Vector512<sbyte> x, Vector512<sbyte> negated, sbyte* w)
     {
-        // No 512-bit vpsignb: negate x where w < 0 with a mask instead (w = 0 multiplies by |w| = 0 either way).
         Vector512<sbyte> weights = Vector512.Load(w);
-        Vector512<sbyte> signed = Vector512.ConditionalSelect(Vector512.LessThan(weights, Vector512<sbyte>.Zero), negated, x);
-        Vector512<short> pairs = Avx512BW.MultiplyAddAdjacent(Avx512BW.Abs(weights), signed);
-        return acc + Avx512BW.MultiplyAddAdjacent(pairs, Vector512.Create((short)1));
+        return acc + SignedPairs(Avx512BW.Abs(weights), Vector512.LessThan(weights, Vector512<sbyte>.Zero), x, negated);
     }
+
+    /// <summary>
+    /// The 512-bit pairs' products of 64 weights given as |w| and the mask w &lt; 0, with one quad of x broadcast:
+    /// no 512-bit vpsignb, so x is negated where w &lt; 0 by the mask (w = 0 multiplies by |w| = 0 either way), then
+    /// |w| · that in int16 pairs and the pairs summed into int32.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> SignedPairs(Vector512<byte> magnitude, Vector512<sbyte> negative, Vector512<sbyte> x, Vector512<sbyte> negated) =>
+        Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitude, Vector512.ConditionalSelect(negative, negated, x)), Vector512.Create((short)1));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx512Pairs(sbyte* w, sbyte* x, int quads, int* acc)
@@ -185,10 +191,9 @@ internal static unsafe class Int8DotX64
         Vector512<sbyte> weights = Vector512.Load(w);
         Vector512<sbyte> negative = Vector512.LessThan(weights, Vector512<sbyte>.Zero);
         Vector512<byte> magnitude = Avx512BW.Abs(weights);
-        Vector512<short> ones = Vector512.Create((short)1);
-        a += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitude, Vector512.ConditionalSelect(negative, na, xa)), ones);
-        b += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitude, Vector512.ConditionalSelect(negative, nb, xb)), ones);
-        c += Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitude, Vector512.ConditionalSelect(negative, nc, xc)), ones);
+        a += SignedPairs(magnitude, negative, xa, na);
+        b += SignedPairs(magnitude, negative, xb, nb);
+        c += SignedPairs(magnitude, negative, xc, nc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
