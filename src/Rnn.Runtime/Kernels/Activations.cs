@@ -104,8 +104,8 @@ internal static class Activations
         p = TOps.MultiplyAdd(r, p, TOps.Broadcast(E2));
         p = TOps.MultiplyAdd(r, p, TOps.One);
         p = TOps.MultiplyAdd(r, p, TOps.One);
-        // n is a whole number in [-126, 127] here, so 2^n is built from its exponent bits directly.
-        return TOps.Multiply(p, TOps.Pow2(n));
+        // n is a whole number in [-126, 127] here, so 2^n is exact and p · 2^n rounds once.
+        return TOps.ScaleByPow2(p, n);
     }
 
     private interface IUnaryOperator

@@ -67,8 +67,9 @@ internal unsafe interface IFloatVectorOps<TVector>
     /// <summary>Per lane: left &lt; right ? ifLess : otherwise.</summary>
     static abstract TVector SelectWhereLess(TVector left, TVector right, TVector ifLess, TVector otherwise);
 
-    /// <summary>2^n for n a whole number in [-126, 127] (exact, by building the exponent bits).</summary>
-    static abstract TVector Pow2(TVector n);
+    /// <summary>p · 2^n for n a whole number in [-126, 127], rounded once (an exact 2^n built from its exponent bits,
+    /// then one multiply; AVX-512's <c>vscalefps</c> gives the same bits in one instruction).</summary>
+    static abstract TVector ScaleByPow2(TVector p, TVector n);
 
     static abstract TVector Zero { get; }
     static abstract TVector One { get; }
@@ -148,8 +149,7 @@ internal readonly unsafe struct Vector512Ops : IDoubleWidening<Vector512<float>,
     public static Vector512<float> SelectWhereLess(Vector512<float> left, Vector512<float> right, Vector512<float> ifLess, Vector512<float> otherwise) =>
         Vector512.ConditionalSelect(Vector512.LessThan(left, right), ifLess, otherwise);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Pow2(Vector512<float> n) =>
-        ((Vector512.ConvertToInt32Native(n) + Vector512.Create(127)) << 23).AsSingle();
+    public static Vector512<float> ScaleByPow2(Vector512<float> p, Vector512<float> n) => Avx512F.Scale(p, n);
     public static Vector512<float> Zero => Vector512<float>.Zero;
     public static Vector512<float> One => Vector512<float>.One;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -222,8 +222,9 @@ internal readonly unsafe struct Vector256Ops : IDoubleWidening<Vector256<float>,
     public static Vector256<float> SelectWhereLess(Vector256<float> left, Vector256<float> right, Vector256<float> ifLess, Vector256<float> otherwise) =>
         Vector256.ConditionalSelect(Vector256.LessThan(left, right), ifLess, otherwise);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Pow2(Vector256<float> n) =>
-        ((Vector256.ConvertToInt32Native(n) + Vector256.Create(127)) << 23).AsSingle();
+    public static Vector256<float> ScaleByPow2(Vector256<float> p, Vector256<float> n) => Avx512F.VL.IsSupported
+        ? Avx512F.VL.Scale(p, n)
+        : p * ((Vector256.ConvertToInt32Native(n) + Vector256.Create(127)) << 23).AsSingle();
     public static Vector256<float> Zero => Vector256<float>.Zero;
     public static Vector256<float> One => Vector256<float>.One;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -305,8 +306,9 @@ internal readonly unsafe struct Vector128Ops : IDoubleWidening<Vector128<float>,
     public static Vector128<float> SelectWhereLess(Vector128<float> left, Vector128<float> right, Vector128<float> ifLess, Vector128<float> otherwise) =>
         Vector128.ConditionalSelect(Vector128.LessThan(left, right), ifLess, otherwise);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Pow2(Vector128<float> n) =>
-        ((Vector128.ConvertToInt32Native(n) + Vector128.Create(127)) << 23).AsSingle();
+    public static Vector128<float> ScaleByPow2(Vector128<float> p, Vector128<float> n) => Avx512F.VL.IsSupported
+        ? Avx512F.VL.Scale(p, n)
+        : p * ((Vector128.ConvertToInt32Native(n) + Vector128.Create(127)) << 23).AsSingle();
     public static Vector128<float> Zero => Vector128<float>.Zero;
     public static Vector128<float> One => Vector128<float>.One;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -373,7 +375,7 @@ internal readonly unsafe struct ScalarOps : IFloatVectorOps<float>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float SelectWhereLess(float left, float right, float ifLess, float otherwise) => left < right ? ifLess : otherwise;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Pow2(float n) => BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
+    public static float ScaleByPow2(float p, float n) => p * BitConverter.Int32BitsToSingle(((int)n + 127) << 23);
     public static float Zero => 0f;
     public static float One => 1f;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

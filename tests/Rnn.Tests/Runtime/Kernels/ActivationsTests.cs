@@ -114,6 +114,49 @@ public class ActivationsTests
         }
     }
 
+    /// <summary>
+    /// exp's last step, p · 2^n, is one instruction with AVX-512 (vscalefps) and a multiply by built exponent bits
+    /// elsewhere: both must round the same exact product, so every width (and an ARM64 or AVX2 machine) gets the same bits.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SupportedVectorPaths))]
+    public void Scaling_by_a_power_of_two_gives_the_bits_of_the_multiply(KernelPath path)
+    {
+        float[] mantissas = [MathF.Sqrt(0.5f), 0.75f, 1f, MathF.BitDecrement(1f), 1.2345678f, MathF.Sqrt(2f), 0f, -1.5f];
+        for (int n = -126; n <= 127; n++)
+        {
+            float power = BitConverter.Int32BitsToSingle((n + 127) << 23);
+            foreach (float p in mantissas)
+            {
+                float scaled = path switch
+                {
+                    KernelPath.Vector512 => Vector512Ops.ScaleByPow2(Vector512.Create(p), Vector512.Create((float)n)).ToScalar(),
+                    KernelPath.Vector256 => Vector256Ops.ScaleByPow2(Vector256.Create(p), Vector256.Create((float)n)).ToScalar(),
+                    _ => Vector128Ops.ScaleByPow2(Vector128.Create(p), Vector128.Create((float)n)).ToScalar(),
+                };
+                Assert.Equal(BitConverter.SingleToInt32Bits(p * power), BitConverter.SingleToInt32Bits(scaled));
+                Assert.Equal(BitConverter.SingleToInt32Bits(p * power), BitConverter.SingleToInt32Bits(ScalarOps.ScaleByPow2(p, n)));
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_vector_width_gives_the_same_bits()
+    {
+        float[] x = Grid(-90f, 90f, 200_001);
+        KernelPath[] paths = [.. KernelPaths.Supported().Where(p => p != KernelPath.Scalar)];
+        float[] sigmoid0 = new float[x.Length], tanh0 = new float[x.Length], sigmoid = new float[x.Length], tanh = new float[x.Length];
+        Activations.Sigmoid(paths[0], x, sigmoid0);
+        Activations.Tanh(paths[0], x, tanh0);
+        foreach (KernelPath path in paths[1..])
+        {
+            Activations.Sigmoid(path, x, sigmoid);
+            Activations.Tanh(path, x, tanh);
+            Assert.Equal(sigmoid0, sigmoid);
+            Assert.Equal(tanh0, tanh);
+        }
+    }
+
     private static float ElementSigmoid(KernelPath path, float x) => path switch
     {
         KernelPath.Vector512 => Vector512Ops.Sigmoid(Vector512.Create(x)).ToScalar(),
