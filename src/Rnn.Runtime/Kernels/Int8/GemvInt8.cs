@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Rnn.Runtime.Kernels.Int8;
 
@@ -38,10 +39,11 @@ internal static unsafe class GemvInt8
         if (y.Overlaps(bias)) throw new ArgumentException("y overlaps the bias.", nameof(y));
         if (!Int8Kernels.IsSupported(kernel)) throw new PlatformNotSupportedException(Int8Kernels.Unavailable(kernel));
 
-        // Sums of up to three rows: part 1's at acc + r·G, part 2's at acc + (3 + r)·G.
+        // Sums of up to three rows (or of one row in two groups): part 1's at acc + r·G, part 2's at acc + (3 + r)·G.
         int* acc = stackalloc int[6 * G];
-        bool two = m.HasSecondPart;
         bool threeRows = kernel is Int8Kernel.AvxVnni or Int8Kernel.Avx512Pairs;
+        // Two groups per broadcast of x: seventeen registers, so only where AVX-512 gives the JIT thirty-two.
+        bool pairGroups = kernel == Int8Kernel.AvxVnni && Avx512F.IsSupported;
         int groups = m.GroupCount;
         fixed (sbyte* p1 = x1)
         fixed (sbyte* p2 = x2)
@@ -54,38 +56,77 @@ internal static unsafe class GemvInt8
         fixed (float* b = bias)
         fixed (float* yp = y)
         {
+            var o = new Operands(m, p1, ld1, s1, w1, c1, p2, ld2, s2, w2, c2, b, yp, ldy, accumulate);
             for (int i = 0; i < groups; i++)
             {
                 int g = descending ? groups - 1 - i : i;
-                int n0 = g * G, count = Math.Min(G, m.N - n0);
-                sbyte* group = m.Data + g * m.GroupBytes;
-                sbyte* second = group + (long)m.Quads1 * PackedMatrixInt8.QuadRowBytes;
-                float* init = b == null ? null : b + n0;
-                int r = 0;
-                if (threeRows)
+                int r = threeRows ? ThreeRowPasses(kernel, in o, g, rows, acc) : 0;
+                if (pairGroups && i + 1 < groups)
                 {
-                    for (; r + 3 <= rows; r += 3)
+                    // The next group in visiting order: its three-row passes, then the rows left, both groups at once.
+                    int g2 = descending ? g - 1 : g + 1;
+                    ThreeRowPasses(kernel, in o, g2, rows, acc);
+                    i++;
+                    for (; r < rows; r++)
                     {
                         sbyte* x = p1 + (long)r * ld1;
-                        ThreeRows(kernel, group, x, ld1, m.Quads1, c1 + n0, acc);
-                        if (two) ThreeRows(kernel, second, p2 + (long)r * ld2, ld2, m.Quads2, c2 + n0, acc + 3 * G);
-                        for (int j = 0; j < 3; j++)
-                        {
-                            float* row = yp + (long)(r + j) * ldy + n0;
-                            Dequantize(acc + j * G, s1[r + j], w1 + n0, two ? acc + (3 + j) * G : null, two ? s2[r + j] : 0, two ? w2 + n0 : null,
-                                accumulate ? row : init, row, count);
-                        }
+                        Int8DotX64.VnniTwoGroups(o.Group(g), o.Group(g2), x, m.Quads1, c1 + g * G, c1 + g2 * G, acc, acc + G);
+                        if (o.Two)
+                            Int8DotX64.VnniTwoGroups(o.Second(g), o.Second(g2), p2 + (long)r * ld2, m.Quads2, c2 + g * G, c2 + g2 * G,
+                                acc + 3 * G, acc + 4 * G);
+                        DequantizeRow(in o, g, r, acc, acc + 3 * G);
+                        DequantizeRow(in o, g2, r, acc + G, acc + 4 * G);
                     }
+                    continue;
                 }
                 for (; r < rows; r++)
                 {
-                    Dot(kernel, group, p1 + (long)r * ld1, m.Quads1, c1 + n0, acc);
-                    if (two) Dot(kernel, second, p2 + (long)r * ld2, m.Quads2, c2 + n0, acc + 3 * G);
-                    float* row = yp + (long)r * ldy + n0;
-                    Dequantize(acc, s1[r], w1 + n0, two ? acc + 3 * G : null, two ? s2[r] : 0, two ? w2 + n0 : null, accumulate ? row : init, row, count);
+                    Dot(kernel, o.Group(g), p1 + (long)r * ld1, m.Quads1, c1 + g * G, acc);
+                    if (o.Two) Dot(kernel, o.Second(g), p2 + (long)r * ld2, m.Quads2, c2 + g * G, acc + 3 * G);
+                    DequantizeRow(in o, g, r, acc, acc + 3 * G);
                 }
             }
         }
+    }
+
+    /// <summary>What every group's products and dequantization read: the pinned operands of one <see cref="Multiply"/>.</summary>
+    private readonly ref struct Operands(PackedMatrixInt8 m, sbyte* x1, int ld1, float* scales1, float* rowScales1, int* compensation1,
+        sbyte* x2, int ld2, float* scales2, float* rowScales2, int* compensation2, float* bias, float* y, int ldy, bool accumulate)
+    {
+        public readonly PackedMatrixInt8 M = m;
+        public readonly sbyte* X1 = x1, X2 = x2;
+        public readonly int Ld1 = ld1, Ld2 = ld2, Ldy = ldy;
+        public readonly float* Scales1 = scales1, Scales2 = scales2, RowScales1 = rowScales1, RowScales2 = rowScales2, Bias = bias, Y = y;
+        public readonly int* Compensation1 = compensation1, Compensation2 = compensation2;
+        public readonly bool Two = m.HasSecondPart, Accumulate = accumulate;
+
+        /// <summary>Group g's part-1 quad rows, then (<see cref="Second"/>) its part-2 ones.</summary>
+        public sbyte* Group(int g) => M.Data + g * M.GroupBytes;
+        public sbyte* Second(int g) => Group(g) + (long)M.Quads1 * PackedMatrixInt8.QuadRowBytes;
+    }
+
+    /// <summary>Group g for rows [0, 3·⌊rows/3⌋), three at a time; returns the first row left for a one-row kernel.</summary>
+    private static int ThreeRowPasses(Int8Kernel kernel, in Operands o, int g, int rows, int* acc)
+    {
+        int r = 0;
+        for (; r + 3 <= rows; r += 3)
+        {
+            ThreeRows(kernel, o.Group(g), o.X1 + (long)r * o.Ld1, o.Ld1, o.M.Quads1, o.Compensation1 + g * G, acc);
+            if (o.Two) ThreeRows(kernel, o.Second(g), o.X2 + (long)r * o.Ld2, o.Ld2, o.M.Quads2, o.Compensation2 + g * G, acc + 3 * G);
+            for (int j = 0; j < 3; j++) DequantizeRow(in o, g, r + j, acc + j * G, acc + (3 + j) * G);
+        }
+        return r;
+    }
+
+    /// <summary>Row r's outputs in group g from its part sums a1 (and a2 with a second part).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DequantizeRow(in Operands o, int g, int r, int* a1, int* a2)
+    {
+        int n0 = g * G, count = Math.Min(G, o.M.N - n0);
+        float* row = o.Y + (long)r * o.Ldy + n0;
+        float* init = o.Accumulate ? row : o.Bias == null ? null : o.Bias + n0;
+        Dequantize(a1, o.Scales1[r], o.RowScales1 + n0, o.Two ? a2 : null, o.Two ? o.Scales2[r] : 0, o.Two ? o.RowScales2 + n0 : null,
+            init, row, count);
     }
 
     /// <summary>Sums of three rows x, x + ld, x + 2·ld at acc, acc + G, acc + 2·G, on a kernel that takes rows three at a time.</summary>
