@@ -9,7 +9,8 @@ namespace Rnn.Runtime.Kernels.Int8;
 /// (<see cref="PackedMatrixInt8"/>) and int8 activations (<see cref="ActivationQuantizer"/>, one scale per row of x).
 /// The integer sums are exact on every <see cref="Int8Kernel"/>; the dequantization is this class's one loop, so every
 /// kernel gives the same bits. Groups go one at a time, each through every row while its weights sit in L1, so a
-/// multi-row product (a session's input projection, several streams) reads the weights once.
+/// multi-row product (a session's input projection, several streams) reads the weights once; with AVX-VNNI and
+/// AVX-512, the rows the three-row kernel leaves (all of them at batch 1) take two groups (32 KiB at K = 256) at once.
 /// </summary>
 internal static unsafe class GemvInt8
 {
