@@ -93,12 +93,8 @@ internal static class OnnxImport
         {
             tensors.Add(arch.WeightIh(layer, d), [rows, inputs], Reorder(n.W.AsSpan(d * rows * inputs, rows * inputs), order, h * inputs));
             tensors.Add(arch.WeightHh(layer, d), [rows, h], Reorder(n.R.AsSpan(d * rows * h, rows * h), order, h * h));
-            if (n.StoredW is var (wq, ws))
-                stored.Add(arch.WeightIh(layer, d), new QuantizedWeight(Reorder<sbyte>(wq.AsSpan(d * rows * inputs, rows * inputs), order, h * inputs),
-                    Reorder<float>(ws.AsSpan(d * rows, rows), order, h), inputs));
-            if (n.StoredR is var (rq, rs))
-                stored.Add(arch.WeightHh(layer, d), new QuantizedWeight(Reorder<sbyte>(rq.AsSpan(d * rows * h, rows * h), order, h * h),
-                    Reorder<float>(rs.AsSpan(d * rows, rows), order, h), h));
+            if (n.StoredW is { } sw) stored.Add(arch.WeightIh(layer, d), StoredDirection(sw, d, rows, inputs, order, h));
+            if (n.StoredR is { } sr) stored.Add(arch.WeightHh(layer, d), StoredDirection(sr, d, rows, h, order, h));
             tensors.Add(arch.BiasIh(layer, d), [rows], Reorder(n.B.AsSpan(d * 2 * rows, rows), order, h));
             tensors.Add(arch.BiasHh(layer, d), [rows], Reorder(n.B.AsSpan(d * 2 * rows + rows, rows), order, h));
             if (arch.Peepholes) // ONNX's blocks i, o, f as i, f, o; a layer of a stack without P has zero peepholes
@@ -106,6 +102,10 @@ internal static class OnnxImport
                     n.P is null ? new float[3 * h] : Reorder(n.P.AsSpan(d * 3 * h, 3 * h), PeepholeFromOnnx, h));
         }
     }
+
+    /// <summary>Direction d of a stored quantized weight (rows × k integers, one scale per row), gates in PyTorch's order.</summary>
+    private static QuantizedWeight StoredDirection((sbyte[] Q, float[] RowScales) stored, int d, int rows, int k, int[] order, int h) =>
+        new(Reorder<sbyte>(stored.Q.AsSpan(d * rows * k, rows * k), order, h * k), Reorder<float>(stored.RowScales.AsSpan(d * rows, rows), order, h), k);
 
     private static T[] Reorder<T>(ReadOnlySpan<T> onnx, int[] order, int block)
     {
