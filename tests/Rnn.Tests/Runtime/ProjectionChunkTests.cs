@@ -65,9 +65,7 @@ public class ProjectionChunkTests
         Assert.Equal(RnnSession.ProjectionChunkBytes / (B * 4 * H * sizeof(float)), session.ProjectionChunkSteps);
         Assert.Equal(4, session.ProjectionChunkSteps);
         session.Run(x, y, T, B);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        session.Run(x, y, T, B);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocatedBytes.Least(() => session.Run(x, y, T, B)));
         Assert.Equal(expected, y);
     }
 }

@@ -58,9 +58,7 @@ public class StreamTests
         using RnnStream stream = model.CreateStream(1);
         float[] x = ReferenceRnn.RandomFloats(32, 1), y = new float[64];
         for (int i = 0; i < 10; i++) stream.Step(x, y);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++) stream.Step(x, y);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocatedBytes.Least(() => { for (int i = 0; i < 1000; i++) stream.Step(x, y); }));
     }
 
     [Fact]

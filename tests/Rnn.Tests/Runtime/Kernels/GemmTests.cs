@@ -205,9 +205,10 @@ public class GemmTests
         foreach (KernelPath path in KernelPaths.Supported())
         {
             for (int i = 0; i < 1000; i++) Gemm.Multiply(path, a, m, k, packed, bias, c, packed.PaddedN, accumulate: (i & 1) == 0);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 1000; i++) Gemm.Multiply(path, a, m, k, packed, bias, c, packed.PaddedN, accumulate: (i & 1) == 0);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = AllocatedBytes.Least(() =>
+            {
+                for (int i = 0; i < 1000; i++) Gemm.Multiply(path, a, m, k, packed, bias, c, packed.PaddedN, accumulate: (i & 1) == 0);
+            });
             Assert.True(allocated == 0, $"{path} m={m}: {allocated} bytes allocated by 1,000 warm calls.");
         }
     }

@@ -149,9 +149,10 @@ public class MatMulTests
         foreach (KernelPath path in KernelPaths.Supported())
         {
             for (int i = 0; i < 1000; i++) MatMul.Multiply(path, transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate: (i & 1) == 0);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 1000; i++) MatMul.Multiply(path, transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate: (i & 1) == 0);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = AllocatedBytes.Least(() =>
+            {
+                for (int i = 0; i < 1000; i++) MatMul.Multiply(path, transA, transB, m, n, k, a, lda, b, ldb, c, n, accumulate: (i & 1) == 0);
+            });
             Assert.True(allocated == 0, $"{path}: {allocated} bytes allocated by 1,000 warm calls.");
         }
     }

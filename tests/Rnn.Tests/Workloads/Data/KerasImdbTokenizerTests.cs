@@ -108,9 +108,7 @@ public class KerasImdbTokenizerTests
         const string text = "The movie is GREAT!<br /><br />Don't miss it's... film";
         var ids = new int[KerasImdbTokenizer.MaxIdCount(text.Length)];
         tokenizer.Encode(text, ids);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) tokenizer.Encode(text, ids);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, AllocatedBytes.Least(() => { for (int i = 0; i < 100; i++) tokenizer.Encode(text, ids); }));
     }
 
     [Fact]
