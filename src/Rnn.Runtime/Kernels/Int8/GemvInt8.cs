@@ -68,24 +68,9 @@ internal static unsafe class GemvInt8
                     int g2 = descending ? g - 1 : g + 1;
                     ThreeRowPasses(kernel, in o, g2, rows, acc);
                     i++;
-                    for (; r < rows; r++)
-                    {
-                        sbyte* x = p1 + (long)r * ld1;
-                        Int8DotX64.VnniTwoGroups(o.Group(g), o.Group(g2), x, m.Quads1, c1 + g * G, c1 + g2 * G, acc, acc + G);
-                        if (o.Two)
-                            Int8DotX64.VnniTwoGroups(o.Second(g), o.Second(g2), p2 + (long)r * ld2, m.Quads2, c2 + g * G, c2 + g2 * G,
-                                acc + 3 * G, acc + 4 * G);
-                        DequantizeRow(in o, g, r, acc, acc + 3 * G);
-                        DequantizeRow(in o, g2, r, acc + G, acc + 4 * G);
-                    }
-                    continue;
+                    PairGroupRows(in o, g, g2, r, rows, acc);
                 }
-                for (; r < rows; r++)
-                {
-                    Dot(kernel, o.Group(g), p1 + (long)r * ld1, m.Quads1, c1 + g * G, acc);
-                    if (o.Two) Dot(kernel, o.Second(g), p2 + (long)r * ld2, m.Quads2, c2 + g * G, acc + 3 * G);
-                    DequantizeRow(in o, g, r, acc, acc + 3 * G);
-                }
+                else OneRowPasses(kernel, in o, g, r, rows, acc);
             }
         }
     }
@@ -117,6 +102,34 @@ internal static unsafe class GemvInt8
             for (int j = 0; j < 3; j++) DequantizeRow(in o, g, r + j, acc + j * G, acc + (3 + j) * G);
         }
         return r;
+    }
+
+    /// <summary>Group g for rows [r, rows), one at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OneRowPasses(Int8Kernel kernel, in Operands o, int g, int r, int rows, int* acc)
+    {
+        for (; r < rows; r++)
+        {
+            Dot(kernel, o.Group(g), o.X1 + (long)r * o.Ld1, o.M.Quads1, o.Compensation1 + g * G, acc);
+            if (o.Two) Dot(kernel, o.Second(g), o.X2 + (long)r * o.Ld2, o.M.Quads2, o.Compensation2 + g * G, acc + 3 * G);
+            DequantizeRow(in o, g, r, acc, acc + 3 * G);
+        }
+    }
+
+    /// <summary>Groups g and g2 for rows [r, rows), one row at a time, both groups per broadcast of x (AVX-VNNI).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairGroupRows(in Operands o, int g, int g2, int r, int rows, int* acc)
+    {
+        for (; r < rows; r++)
+        {
+            Int8DotX64.VnniTwoGroups(o.Group(g), o.Group(g2), o.X1 + (long)r * o.Ld1, o.M.Quads1,
+                o.Compensation1 + g * G, o.Compensation1 + g2 * G, acc, acc + G);
+            if (o.Two)
+                Int8DotX64.VnniTwoGroups(o.Second(g), o.Second(g2), o.X2 + (long)r * o.Ld2, o.M.Quads2,
+                    o.Compensation2 + g * G, o.Compensation2 + g2 * G, acc + 3 * G, acc + 4 * G);
+            DequantizeRow(in o, g, r, acc, acc + 3 * G);
+            DequantizeRow(in o, g2, r, acc + G, acc + 4 * G);
+        }
     }
 
     /// <summary>Row r's outputs in group g from its part sums a1 (and a2 with a second part).</summary>
