@@ -1,11 +1,12 @@
 using Rnn.Runtime.IO;
 using Rnn.Tests.TestSupport;
 using Rnn.Tests.TestSupport.Onnx;
+using Xunit.Abstractions;
 
 namespace Rnn.Tests.Cli;
 
 /// <summary>`rnn run --weights model.onnx`: the files are the node's own tensors in its layout.</summary>
-public class RunOnnxCommandTests
+public class RunOnnxCommandTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData("LSTM", "bidirectional", 0)]
@@ -41,8 +42,8 @@ public class RunOnnxCommandTests
 
     [Theory]
     [InlineData("gru-reset-first-clip", "f32", 2e-5)]
-    [InlineData("lstm-all", "bf16", 2e-2)]
-    [InlineData("gru-reset-first", "int8", 3e-2)]
+    [InlineData("lstm-all", "bf16", 1e-3)]
+    [InlineData("gru-reset-first", "int8", 5e-3)]
     public void RunRunsTheCellVariantsAtEveryPrecision(string variant, string precision, double atol)
     {
         const int T = 5, B = 2, I = 3, H = 6;
@@ -54,7 +55,14 @@ public class RunOnnxCommandTests
         Npy.Write(tmp.File("x.npy"), x, [T, B, I]);
         var r = CliRunner.Run("run", "--weights", model, "--input", tmp.File("x.npy"), "--output", tmp.File("y.npy"), "--precision", precision);
         Assert.True(r.ExitCode == 0, r.StdErr);
-        Tolerance.AssertClose(OnnxReference.Run(spec, x, T, B).Y, Npy.Read(tmp.File("y.npy")).Data, atol, 0, $"{variant} {precision}");
+        double[] expected = OnnxReference.Run(spec, x, T, B).Y;
+        float[] y = Npy.Read(tmp.File("y.npy")).Data;
+        Tolerance.AssertClose(expected, y, atol, 0, $"{variant} {precision}");
+        double error = Tolerance.MaxAbsDifference(expected, y);
+        output.WriteLine($"{variant} {precision}: max abs error {error:E2}");
+        // Rounded weights must show: float32 is within 2e-5 of the float64 reference, bf16 and int8 past it (1.9e-4 and
+        // 1.5e-3 measured; the bounds above are about 5x and 3x those).
+        if (precision != "f32") Assert.True(error > 2e-5, $"{variant} {precision}: within {error} of float64, so the weights were not rounded");
     }
 
     [Fact]

@@ -98,9 +98,12 @@ public class Int8InferenceTests(ITestOutputHelper output)
         }
         float[] int8 = Run(WeightPrecision.Int8, false), exact = Run(WeightPrecision.Float32, false);
         Tolerance.AssertClose(exact, int8, MaxBound, 0, $"{cell}/{path}");
+        Assert.True(Tolerance.MaxAbsDifference(exact, int8) > 1e-5, $"{cell}/{path}: int8 outputs equal float32's, so the int8 weights are not in use");
         for (int t = lengths[2]; t < T; t++)
             for (int j = 0; j < model.OutputSize; j++) Assert.Equal(0f, int8[(t * B + 2) * model.OutputSize + j]);
-        Tolerance.AssertClose(Run(WeightPrecision.Float32, true), Run(WeightPrecision.Int8, true), MaxBound, 0, $"{cell}/{path} batch-first");
+        float[] exactBatchFirst = Run(WeightPrecision.Float32, true), int8BatchFirst = Run(WeightPrecision.Int8, true);
+        Tolerance.AssertClose(exactBatchFirst, int8BatchFirst, MaxBound, 0, $"{cell}/{path} batch-first");
+        Assert.True(Tolerance.MaxAbsDifference(exactBatchFirst, int8BatchFirst) > 1e-5, $"{cell}/{path} batch-first: int8 weights not in use");
     }
 
     [Theory]

@@ -37,6 +37,14 @@ internal static class Tolerance
             $"{what}: got {actual:R}, expected {expected:R} (|diff| = {error:E3}, atol {atol:E1}, rtol {rtol:E1}).");
     }
 
+    public static double MaxAbsDifference(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        double max = 0;
+        for (int i = 0; i < expected.Length; i++) max = Math.Max(max, Math.Abs(actual[i] - expected[i]));
+        return max;
+    }
+
     public static double MaxAbsDifference(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
     {
         double max = 0;
