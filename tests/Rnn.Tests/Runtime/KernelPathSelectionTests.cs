@@ -9,9 +9,15 @@ public class KernelPathSelectionTests
     [Fact]
     public void DefaultIsTheWidestAcceleratedPathUnlessLowered()
     {
-        KernelPath widest = Vector512.IsHardwareAccelerated ? KernelPath.Vector512
-            : Vector256.IsHardwareAccelerated ? KernelPath.Vector256 : KernelPath.Scalar;
-        Assert.Equal(widest, KernelPaths.Widest);
+        // Each width the runtime accelerates is available and none wider: checked width by width.
+        foreach ((KernelPath path, bool accelerated) in new[] { (KernelPath.Vector128, Vector128.IsHardwareAccelerated),
+                     (KernelPath.Vector256, Vector256.IsHardwareAccelerated), (KernelPath.Vector512, Vector512.IsHardwareAccelerated) })
+            Assert.True(KernelPaths.IsSupported(path) == accelerated, $"{path}: accelerated {accelerated}, supported {KernelPaths.IsSupported(path)}");
+        KernelPath widest = KernelPaths.Widest;
+        // ARM64 has AdvSimd in its baseline and no wider vectors in .NET: its widest path is Vector128, never scalar.
+        if (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) Assert.Equal(KernelPath.Vector128, widest);
+        // Every x64 CPU .NET 10 runs on has SSE4.2 at least, so x64 never falls to scalar either.
+        if (System.Runtime.Intrinsics.X86.Sse42.IsSupported) Assert.True(widest >= KernelPath.Vector128, $"x64 widest path {widest}");
         string? forced = Environment.GetEnvironmentVariable(KernelPaths.EnvironmentVariable);
         KernelPath expected = string.IsNullOrEmpty(forced) ? widest : (KernelPath)Math.Min((int)KernelPaths.Parse(forced), (int)widest);
         Assert.Equal(expected, KernelPaths.Default);
