@@ -17,17 +17,19 @@ public class OnnxQuantizedLstmTests
     /// floats in LSTM's layout (D, 4H, K), computed as the importer must (one float multiply of an exact difference).</summary>
     private sealed record Quantized(byte[] Bytes, int DataType, long[] Dims, float[] Scale, byte[] Zero, long[] ScaleDims, float[] Dequantized);
 
-    private static Quantized Quantize(Random rng, int d, int k, int gates, bool unsigned, bool perColumn)
+    /// <summary><paramref name="symmetric"/> uint8: bytes 1..255 around zero point 128, so q − 128 fits a signed byte.</summary>
+    private static Quantized Quantize(Random rng, int d, int k, int gates, bool unsigned, bool perColumn, bool symmetric = false)
     {
         var bytes = new byte[d * k * gates];
-        for (int i = 0; i < bytes.Length; i++) bytes[i] = unsigned ? (byte)rng.Next(0, 256) : (byte)(sbyte)rng.Next(-127, 128);
+        for (int i = 0; i < bytes.Length; i++)
+            bytes[i] = unsigned ? (byte)rng.Next(symmetric ? 1 : 0, 256) : (byte)(sbyte)rng.Next(-127, 128);
         int scales = perColumn ? d * gates : d;
         var scale = new float[scales];
         var zero = new byte[scales];
         for (int s = 0; s < scales; s++)
         {
             scale[s] = 0.002f + 0.01f * (float)rng.NextDouble();
-            zero[s] = unsigned ? (byte)rng.Next(120, 137) : (byte)0;
+            zero[s] = !unsigned ? (byte)0 : symmetric ? (byte)128 : (byte)rng.Next(120, 137);
         }
         var floats = new float[d * gates * k];
         for (int dd = 0; dd < d; dd++)
@@ -70,15 +72,17 @@ public class OnnxQuantizedLstmTests
     [Theory]
     [InlineData("forward", false, true)]      // int8, a scale per output column (ONNX Runtime's per_channel)
     [InlineData("bidirectional", false, false)] // int8, one scale per direction
-    [InlineData("reverse", true, true)]       // uint8 with zero points near 128
+    [InlineData("reverse", true, true)]       // uint8 with zero points near 128: q − zero point leaves a signed byte
     [InlineData("bidirectional", true, false)]
-    public void LoadsAsTheLstmOfItsDequantizedWeights(string direction, bool unsigned, bool perColumn)
+    [InlineData("forward", true, true, true)] // uint8 around 128: q − 128 fits, so the stored bytes are used
+    [InlineData("bidirectional", true, false, true)]
+    public void LoadsAsTheLstmOfItsDequantizedWeights(string direction, bool unsigned, bool perColumn, bool symmetric = false)
     {
         const int T = 5, B = 3, I = 4, H = 6;
         var rng = new Random(17);
         OnnxNodeSpec random = OnnxNodeSpec.Random("LSTM", I, H, direction, seed: 3);
         int d = random.Directions;
-        Quantized w = Quantize(rng, d, I, 4 * H, unsigned, perColumn), r = Quantize(rng, d, H, 4 * H, unsigned, perColumn);
+        Quantized w = Quantize(rng, d, I, 4 * H, unsigned, perColumn, symmetric), r = Quantize(rng, d, H, 4 * H, unsigned, perColumn, symmetric);
         OnnxNodeSpec plain = random with { W = w.Dequantized, R = r.Dequantized };
         using var tmp = new TempDirectory();
         string quantizedPath = tmp.File("quantized.onnx"), plainPath = tmp.File("plain.onnx");
@@ -117,7 +121,7 @@ public class OnnxQuantizedLstmTests
         }
         bool rFits = Fits(r);
         Assert.Equal(Fits(w) || rFits, quantized.Weights(0, 0).HasStoredInt8);
-        if (!unsigned) Assert.True(rFits);
+        Assert.Equal(!unsigned || symmetric, rFits);
         if (!rFits) return;
         int[] order = [0, 2, 3, 1]; // PyTorch's i, f, g, o  ←  ONNX's i, o, f, c
         for (int dd = 0; dd < d; dd++)
