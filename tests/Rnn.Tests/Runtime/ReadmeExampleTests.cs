@@ -51,4 +51,32 @@ public class ReadmeExampleTests
         Tolerance.AssertClose(h, hn.AsSpan(1 * 16 * 5, 5).ToArray(), 1e-5, 1e-5, "stream h vs session hn[last layer, 0]");
         Assert.Contains(h, v => v != 0);
     }
+
+    /// <summary>The code above is the README's: every line of its "Embedding it" block, in order, but for the file's
+    /// folder (the README's "lstm.safetensors" is a temporary file here).</summary>
+    [Fact]
+    public void TheExampleAboveIsTheReadmesCode()
+    {
+        string root = GoldenData.FindRepoRoot() ?? throw new InvalidOperationException("no Rnn.slnx above the test binaries");
+        string[] readme = File.ReadAllLines(Path.Combine(root, "README.md"));
+        int heading = Array.IndexOf(readme, "## Embedding it");
+        Assert.True(heading >= 0, "README.md has no '## Embedding it' section");
+        int open = Array.IndexOf(readme, "```csharp", heading), close = Array.IndexOf(readme, "```", open + 1);
+        Assert.True(open > heading && close > open, "the section's code block");
+        string[] test = File.ReadAllLines(Path.Combine(root, "tests", "Rnn.Tests", "Runtime", "ReadmeExampleTests.cs"));
+        int begin = Array.FindIndex(test, l => l.Trim() == "// --- README.md, \"Embedding it\" ---");
+        int end = Array.FindIndex(test, l => l.Trim() == "// --- end of the README's code ---");
+        Assert.True(begin >= 0 && end > begin, "the markers around the copy");
+
+        static List<string> Code(IEnumerable<string> lines)
+        {
+            var code = new List<string>();
+            foreach (string line in lines)
+                if (line.Trim() is { Length: > 0 } trimmed && trimmed != "using Rnn.Runtime;") code.Add(trimmed);
+            return code;
+        }
+        List<string> fromReadme = Code(readme[(open + 1)..close]), fromTest = Code(test[(begin + 1)..end]);
+        for (int i = 0; i < fromReadme.Count; i++) fromReadme[i] = fromReadme[i].Replace("\"lstm.safetensors\"", "lstmSafetensors");
+        Assert.Equal(fromReadme, fromTest);
+    }
 }
