@@ -144,6 +144,15 @@ public class ImdbCommandTests
         Assert.True(r.ExitCode == 0, r.StdErr);
         using JsonDocument json = JsonDocument.Parse(r.StdOut.Trim().Split('\n')[^1]);
         Assert.Equal(2, json.RootElement.GetProperty("steps").GetInt64());
-        Assert.InRange(json.RootElement.GetProperty("test_accuracy").GetDouble(), 0, 1);
+        // What training reports for the test split is what `imdb eval` measures on the checkpoint it wrote.
+        var eval = CliRunner.Run("imdb", "eval", "--model", tmp.File("imdb.safetensors"), "--data", data, "--limit", "64", "--json");
+        Assert.True(eval.ExitCode == 0, eval.StdErr);
+        using JsonDocument scored = JsonDocument.Parse(eval.StdOut.Trim().Split('\n')[^1]);
+        JsonElement e = scored.RootElement;
+        Assert.Equal(64, e.GetProperty("examples").GetInt32());
+        Assert.Equal(json.RootElement.GetProperty("test_accuracy").GetDouble(), e.GetProperty("test_accuracy").GetDouble());
+        Assert.Equal(json.RootElement.GetProperty("test_loss").GetDouble(), e.GetProperty("loss").GetDouble(), 1e-9);
+        int right = e.GetProperty("true_positive").GetInt32() + e.GetProperty("true_negative").GetInt32();
+        Assert.Equal(right / 64.0, e.GetProperty("test_accuracy").GetDouble());
     }
 }
