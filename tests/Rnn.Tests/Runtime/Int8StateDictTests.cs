@@ -145,14 +145,12 @@ public class Int8StateDictTests
             Assert.Equal(shh[n], step.Scales2[n]);
             for (int k = 0; k < H; k++) Assert.Equal(qhh[n * H + k], step[2, n, k]);
         }
-        // Row 5: the runtime's own quantization of 0.012 · q, so -128 becomes -127 and the rest scale with it.
-        var expected = new sbyte[H];
-        var floats = new float[H];
-        for (int k = 0; k < H; k++) floats[k] = shh[5] * qhh[5 * H + k];
-        float scale = PackedMatrixInt8.QuantizeWeightRow(floats, expected);
-        Assert.Equal(scale, step.Scales2[5]);
+        // Row 5: quantized again from 0.012 · q. Its largest magnitude is 0.012 · 128, so the new scale is 0.012 · 128 / 127
+        // and each q becomes q · 127 / 128 rounded to even (no |q| ≤ 60 lands within 1/128 of a tie), -128 becoming -127.
+        Tolerance.AssertClose(shh[5] * 128.0 / 127.0, step.Scales2[5], 0, 1e-6, "row 5's new scale");
         Assert.Equal(-127, step[2, 5, 3]);
-        for (int k = 0; k < H; k++) Assert.Equal(expected[k], step[2, 5, k]);
+        for (int k = 0; k < H; k++)
+            Assert.Equal((sbyte)Math.Round(qhh[5 * H + k] * 127.0 / 128.0, MidpointRounding.ToEven), step[2, 5, k]);
         // A session's W_ih and W_hh apart: the same stored values.
         Assert.Equal(qhh[7 * H + 2], model.Weights(0, 0).RecurrentWeightsInt8[1, 7, 2]);
         Assert.Equal(qih[9 * I + 4], model.Weights(0, 0).InputWeightsInt8[1, 9, 4]);
