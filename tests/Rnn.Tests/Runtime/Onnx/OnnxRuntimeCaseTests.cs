@@ -13,19 +13,6 @@ namespace Rnn.Tests.Runtime.Onnx;
 /// </summary>
 public class OnnxRuntimeCaseTests
 {
-    /// <summary>
-    /// The cell variants the runtime runs. A case needing a variant listed here must load and match; a case needing one
-    /// not listed may instead be refused, by a "not supported" error naming that variant (and matches once it loads).
-    /// </summary>
-    private static readonly HashSet<string> LandedVariants = ["clip", "input_forget", "peepholes", "linear_before_reset=0"];
-
-    /// <summary>How the loader's refusal names each variant.</summary>
-    private static string RefusalWording(string variant) => variant switch
-    {
-        "linear_before_reset=0" => "linear_before_reset = 0",
-        _ => variant,
-    };
-
     public static TheoryData<string> Cases() => OrtCase.Names();
 
     [Theory]
@@ -35,31 +22,14 @@ public class OnnxRuntimeCaseTests
         OrtCase c = OrtCase.Named(name);
         float[] x = c.Tensor("X")!;
         float[]? h0 = c.Tensor("initial_h"), c0 = c.Tensor("initial_c");
-        var pending = new List<string>();
-        foreach (string v in c.Variants) if (!LandedVariants.Contains(v)) pending.Add(v);
         foreach (KernelPath path in KernelPaths.Supported())
         {
-            RnnModel model;
-            try
+            using RnnModel model = RnnModel.Load(c.ModelPath, kernelPath: path);
+            var (y, yh, yc) = OnnxRunner.Run(model, x, c.SeqLen, c.Batch, c.SequenceLens, h0, c0);
+            foreach (string output in c.Outputs)
             {
-                model = RnnModel.Load(c.ModelPath, kernelPath: path);
-            }
-            catch (RnnFormatException e) when (pending.Count > 0 && e.Message.Contains("not supported", StringComparison.Ordinal))
-            {
-                // Today's clear refusal: it names the file and one of the variants the runtime does not run yet.
-                Assert.Contains(c.ModelPath, e.Message);
-                Assert.True(pending.Exists(v => e.Message.Contains(RefusalWording(v), StringComparison.Ordinal)),
-                    $"{name}: the refusal names none of the pending variants ({string.Join(", ", pending)}): {e.Message}");
-                continue;
-            }
-            using (model)
-            {
-                var (y, yh, yc) = OnnxRunner.Run(model, x, c.SeqLen, c.Batch, c.SequenceLens, h0, c0);
-                foreach (string output in c.Outputs)
-                {
-                    float[] actual = output switch { "Y" => y, "Y_h" => yh, _ => yc };
-                    Tolerance.AssertClose(c.Tensor(output)!, actual, c.Atol, c.Rtol, $"{name} {output} on {path}");
-                }
+                float[] actual = output switch { "Y" => y, "Y_h" => yh, _ => yc };
+                Tolerance.AssertClose(c.Tensor(output)!, actual, c.Atol, c.Rtol, $"{name} {output} on {path}");
             }
         }
     }
