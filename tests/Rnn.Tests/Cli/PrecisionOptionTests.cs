@@ -29,7 +29,10 @@ public class PrecisionOptionTests
             byte[] bytes = File.ReadAllBytes(y);
             if (first is null) { first = bytes; firstKernel = kernel.ToString(); }
             else Assert.True(first.AsSpan().SequenceEqual(bytes), $"{kernel} wrote other bytes than {firstKernel}");
-            Tolerance.AssertClose(g.Read("y.npy").Data, Npy.Read(y).Data, 0.03, 0, $"int8 {kernel}");
+            float[] expected = g.Read("y.npy").Data, actual = Npy.Read(y).Data;
+            Tolerance.AssertClose(expected, actual, 0.03, 0, $"int8 {kernel}");
+            // float32 lands within 1e-7 of PyTorch here, int8 about 8e-4 away: the weights must have been quantized.
+            Assert.True(Tolerance.MaxAbsDifference(expected, actual) > 2e-5, $"{kernel}: int8 outputs equal float32's");
         }
     }
 
@@ -40,7 +43,13 @@ public class PrecisionOptionTests
         var r = CliRunner.Run("bench", "--hidden", "40", "--steps", "50", "--precision", "int8", "--json");
         Assert.True(r.ExitCode == 0, r.StdErr);
         using (var doc = JsonDocument.Parse(r.StdOut))
-            Assert.Equal(Int8Kernels.Name(Int8Kernels.Best(512)), doc.RootElement.GetProperty("int8_kernel").GetString());
+        {
+            // The dot-product instructions win wherever the CPU has them; elsewhere, the runtime's own ranking.
+            string? named = doc.RootElement.GetProperty("int8_kernel").GetString();
+            if (System.Runtime.Intrinsics.X86.AvxVnni.IsSupported) Assert.Equal("avxvnni", named);
+            else if (System.Runtime.Intrinsics.Arm.Dp.IsSupported) Assert.Equal("armdot", named);
+            else Assert.Equal(Int8Kernels.Name(Int8Kernels.Best(512)), named);
+        }
         var forced = CliRunner.Run(new Dictionary<string, string> { [Int8Kernels.EnvironmentVariable] = "scalar" },
             "bench", "--hidden", "40", "--steps", "50", "--precision", "int8", "--json");
         Assert.True(forced.ExitCode == 0, forced.StdErr);
