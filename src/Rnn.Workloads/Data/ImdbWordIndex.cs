@@ -45,7 +45,8 @@ public sealed class ImdbWordIndex
     public static ImdbWordIndex Parse(ReadOnlySpan<byte> utf8Json, string? sourceName = null)
     {
         string where = sourceName ?? "<word index>";
-        var rankByWord = new Dictionary<string, int>(capacity: 90_000, StringComparer.Ordinal);
+        // Keras's index holds 88,584 words; an entry takes at least 6 bytes ("a":1,), so a small file gets a small table.
+        var rankByWord = new Dictionary<string, int>(capacity: Math.Min(90_000, utf8Json.Length / 6 + 1), StringComparer.Ordinal);
         int maxRank = 0;
         try
         {
