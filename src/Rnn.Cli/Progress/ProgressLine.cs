@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Rnn.Workloads;
 
@@ -9,7 +8,7 @@ namespace Rnn.Cli.Progress;
 /// redirected (a log file, CI), plain lines at each validation and every <see cref="PlainInterval"/>, since a
 /// log full of carriage returns is unreadable.
 /// </summary>
-internal sealed class ProgressLine(string unit, TextWriter output, bool live) : ITrainingObserver
+internal sealed class ProgressLine(string unit, TextWriter output, bool live, TimeProvider? time = null) : ITrainingObserver
 {
     private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
@@ -17,7 +16,8 @@ internal sealed class ProgressLine(string unit, TextWriter output, bool live) : 
 
     private readonly TextWriter _out = output;
     private readonly bool _live = live;
-    private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private long _lastWritten = (time ?? TimeProvider.System).GetTimestamp();
     private int _lastLength;
 
     /// <summary>On stderr, live when stderr is a terminal.</summary>
@@ -27,7 +27,7 @@ internal sealed class ProgressLine(string unit, TextWriter output, bool live) : 
 
     public void OnStep(in TrainingProgress p)
     {
-        if (_sinceLast.Elapsed < (_live ? LiveInterval : PlainInterval)) return;
+        if (_time.GetElapsedTime(_lastWritten) < (_live ? LiveInterval : PlainInterval)) return;
         Write(Format(p), final: !_live);
     }
 
@@ -38,7 +38,7 @@ internal sealed class ProgressLine(string unit, TextWriter output, bool live) : 
 
     private void Write(string text, bool final)
     {
-        _sinceLast.Restart();
+        _lastWritten = _time.GetTimestamp();
         if (_live)
         {
             _out.Write('\r');
