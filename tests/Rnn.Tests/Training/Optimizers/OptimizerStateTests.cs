@@ -61,20 +61,30 @@ public class OptimizerStateTests
     {
         ParameterSet parameters = OptimizerTestData.CreateParameters(1, [3]);
         var adam = new Adam(parameters);
-        var good = adam.ExportState().ToList();
+        OptimizerTestData.FillGradients(parameters, 2, 1f);
+        adam.Step(); // a state that is not all zeros, so a partial import would show
+        List<float[]> Snapshot()
+        {
+            var state = new List<float[]>();
+            foreach (var (_, data) in adam.ExportState()) state.Add(data);
+            return state;
+        }
+        List<float[]> before = Snapshot();
+        Assert.Contains(before[0], v => v != 0);
+        float[] Sevens(int n) { var a = new float[n]; Array.Fill(a, 7f); return a; }
+        void Refused<TException>(IEnumerable<(string, float[])> state, long step, string? mustMention) where TException : ArgumentException
+        {
+            TException e = Assert.Throws<TException>(() => adam.ImportState(state, step));
+            if (mustMention is not null) Assert.Contains(mustMention, e.Message);
+            Assert.Equal(before, Snapshot());
+            Assert.Equal(1, adam.StepCount);
+        }
 
-        var wrongLength = new List<(string, float[])> { ("p0.exp_avg", new float[4]), ("p0.exp_avg_sq", new float[3]) };
-        ArgumentException e = Assert.Throws<ArgumentException>(() => adam.ImportState(wrongLength, 5));
-        Assert.Contains("'p0.exp_avg' has 4 elements, expected 3", e.Message);
-
-        e = Assert.Throws<ArgumentException>(() => adam.ImportState([good[0]], 5));
-        Assert.Contains("missing", e.Message);
-        Assert.Contains("p0.exp_avg_sq", e.Message);
-
-        e = Assert.Throws<ArgumentException>(() => adam.ImportState([.. good, ("p0.momentum_buffer", new float[3])], 5));
-        Assert.Contains("Unknown", e.Message);
-
-        Assert.Throws<ArgumentOutOfRangeException>(() => adam.ImportState(good, -1));
-        Assert.Equal(0, adam.StepCount);
+        // Each refused state holds a valid tensor of other values beside the bad one, in both orders.
+        Refused<ArgumentException>([("p0.exp_avg", Sevens(3)), ("p0.exp_avg_sq", Sevens(4))], 5, "'p0.exp_avg_sq' has 4 elements, expected 3");
+        Refused<ArgumentException>([("p0.exp_avg", Sevens(4)), ("p0.exp_avg_sq", Sevens(3))], 5, "'p0.exp_avg' has 4 elements, expected 3");
+        Refused<ArgumentException>([("p0.exp_avg", Sevens(3))], 5, "p0.exp_avg_sq");
+        Refused<ArgumentException>([("p0.exp_avg", Sevens(3)), ("p0.exp_avg_sq", Sevens(3)), ("p0.momentum_buffer", Sevens(3))], 5, "Unknown");
+        Refused<ArgumentOutOfRangeException>([("p0.exp_avg", Sevens(3)), ("p0.exp_avg_sq", Sevens(3))], -1, null);
     }
 }
