@@ -56,6 +56,7 @@ public class CharSamplerTests
         using InferenceModel model = SequenceModel.Create(Config, seed: 6).ToInference();
         using var sampler = new CharSampler(model, 3, temperature: 2f, topK: 3);
         sampler.Feed(1);
+        int notTheArgmax = 0;
         for (int i = 0; i < 100; i++)
         {
             float[] sorted = sampler.Logits.ToArray();
@@ -64,7 +65,10 @@ public class CharSamplerTests
             float[] logits = sampler.Logits.ToArray();
             int id = sampler.Next();
             Assert.True(logits[id] >= third, $"drew symbol {id} with logit {logits[id]}, below the 3rd largest {third}");
+            if (logits[id] < sorted[^1]) notTheArgmax++;
         }
+        // At temperature 2 the second and third symbols are drawn too: a sampler stuck on the argmax is not top-k.
+        Assert.True(notTheArgmax > 10, $"only {notTheArgmax} of 100 draws were not the most likely symbol");
     }
 
     [Fact]

@@ -96,7 +96,12 @@ public class DeterministicRandomTests
         Assert.True(min < 1e-4 && max > 1 - 1e-4);
 
         for (int i = 0; i < 10_000; i++) Assert.InRange(random.NextUniform(-3f, 2f), -3f, 2f);
-        for (int i = 0; i < 10_000; i++) Assert.InRange(random.NextDouble(), 0.0, 1.0 - 1e-17);
+        for (int i = 0; i < 10_000; i++)
+        {
+            // 1.0 - 1e-17 is 1.0 in double, so InRange would let 1.0 through; a draw of 1 sends log(1 - u) to -inf.
+            double d = random.NextDouble();
+            Assert.True(d >= 0 && d < 1, $"NextDouble gave {d:R}");
+        }
     }
 
     [Fact]
