@@ -92,7 +92,7 @@ public class OutputFileSemanticsTests
             Task.Run(() => File.WriteAllBytes(inputFifo, File.ReadAllBytes(x))));
         var r = CliRunner.Run("run", "--weights", weightsFifo, "--input", inputFifo, "--output", y);
         Assert.True(r.ExitCode == 0, r.StdErr);
-        await feeding;
+        await feeding.WaitAsync(TimeSpan.FromSeconds(30)); // a FIFO nobody opened would block its writer forever
         Assert.Equal(File.ReadAllBytes(expected), File.ReadAllBytes(y));
 
         CliRunner.AssertFails(["run", "--weights", weights, "--input", "/dev/zero", "--output", y], "/dev/zero");
@@ -145,7 +145,7 @@ public class OutputFileSemanticsTests
     }
 
     [Fact]
-    public void AFullDiskLeavesNoTemporaryFileAndTheTargetAsItWas()
+    public async Task AFullDiskLeavesNoTemporaryFileAndTheTargetAsItWas()
     {
         if (!OperatingSystem.IsLinux()) return;
         using var tmp = new TempDirectory();
@@ -159,8 +159,13 @@ public class OutputFileSemanticsTests
         psi.Environment.Remove("RNN_KERNEL_PATH");
         psi.Environment["DOTNET_EnableWriteXorExecute"] = "0"; // its double mapping sizes a memfd past the limit
         using var p = Process.Start(psi)!;
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
+        Task<string> readingStderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail("rnn run under a file-size limit did not finish in 2 minutes");
+        }
+        string stderr = await readingStderr.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(p.ExitCode == 2, $"exit {p.ExitCode}: {stderr}");
         Assert.StartsWith("error:", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
