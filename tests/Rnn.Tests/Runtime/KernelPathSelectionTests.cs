@@ -16,7 +16,7 @@ public class KernelPathSelectionTests
         KernelPath widest = KernelPaths.Widest;
         // ARM64 has AdvSimd in its baseline and no wider vectors in .NET: its widest path is Vector128, never scalar.
         if (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) Assert.Equal(KernelPath.Vector128, widest);
-        // Every x64 CPU .NET 10 runs on has SSE4.2 at least, so x64 never falls to scalar either.
+        // Nor does an x64 CPU with SSE4.2.
         if (System.Runtime.Intrinsics.X86.Sse42.IsSupported) Assert.True(widest >= KernelPath.Vector128, $"x64 widest path {widest}");
         string? forced = Environment.GetEnvironmentVariable(KernelPaths.EnvironmentVariable);
         KernelPath expected = string.IsNullOrEmpty(forced) ? widest : (KernelPath)Math.Min((int)KernelPaths.Parse(forced), (int)widest);
