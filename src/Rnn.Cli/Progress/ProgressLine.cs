@@ -8,7 +8,7 @@ namespace Rnn.Cli.Progress;
 /// redirected (a log file, CI), plain lines at each validation and every <see cref="PlainInterval"/>, since a
 /// log full of carriage returns is unreadable.
 /// </summary>
-internal sealed class ProgressLine(string unit, TextWriter output, bool live, TimeProvider? time = null) : ITrainingObserver
+internal sealed class ProgressLine(string unit, TextWriter output, bool live, TimeProvider time) : ITrainingObserver
 {
     private static readonly TimeSpan LiveInterval = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(30);
@@ -16,12 +16,12 @@ internal sealed class ProgressLine(string unit, TextWriter output, bool live, Ti
 
     private readonly TextWriter _out = output;
     private readonly bool _live = live;
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private long _lastWritten = (time ?? TimeProvider.System).GetTimestamp();
+    private readonly TimeProvider _time = time;
+    private long _lastWritten = time.GetTimestamp();
     private int _lastLength;
 
     /// <summary>On stderr, live when stderr is a terminal.</summary>
-    public ProgressLine(string unit) : this(unit, Console.Error, !Console.IsErrorRedirected)
+    public ProgressLine(string unit) : this(unit, Console.Error, !Console.IsErrorRedirected, TimeProvider.System)
     {
     }
 
